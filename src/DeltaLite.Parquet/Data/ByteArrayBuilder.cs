@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+
+namespace DeltaLite.Parquet;
+
+/// <summary>
+/// Growable storage for a sequence of byte strings: one contiguous data buffer plus Count+1 offsets.
+/// Decoders of BYTE_ARRAY values append into it; it becomes the storage of a <see cref="BinaryVector"/>.
+/// </summary>
+public sealed class ByteArrayBuilder
+{
+    private int[] _offsets;
+    private byte[] _data;
+    private int _count;
+    private int _length;
+
+    public ByteArrayBuilder(int capacity = 16, int dataCapacity = 256)
+    {
+        _offsets = new int[Math.Max(capacity, 1) + 1];
+        _data = new byte[Math.Max(dataCapacity, 16)];
+    }
+
+    /// <summary>Number of values appended.</summary>
+    public int Count => _count;
+
+    /// <summary>Total bytes of all values.</summary>
+    public int DataLength => _length;
+
+    /// <summary>Offsets: value i spans [Offsets[i], Offsets[i+1]) of <see cref="Data"/>. Length is at least Count+1.</summary>
+    public int[] Offsets => _offsets;
+
+    /// <summary>The data buffer (may be longer than <see cref="DataLength"/>).</summary>
+    public byte[] Data => _data;
+
+    public ReadOnlySpan<byte> this[int index] => _data.AsSpan(_offsets[index], _offsets[index + 1] - _offsets[index]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Append(ReadOnlySpan<byte> value)
+    {
+        if (_count + 1 >= _offsets.Length) GrowOffsets(_count + 2);
+        if (_length + value.Length > _data.Length) GrowData(_length + value.Length);
+        value.CopyTo(_data.AsSpan(_length));
+        _length += value.Length;
+        _count++;
+        _offsets[_count] = _length;
+    }
+
+    /// <summary>Appends an empty value (used for null slots, which carry no bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AppendEmpty()
+    {
+        if (_count + 1 >= _offsets.Length) GrowOffsets(_count + 2);
+        _count++;
+        _offsets[_count] = _length;
+    }
+
+    /// <summary>Reserves room for <paramref name="values"/> more values and <paramref name="bytes"/> more data bytes.</summary>
+    public void Reserve(int values, int bytes)
+    {
+        if (_count + values + 1 > _offsets.Length) GrowOffsets(_count + values + 1);
+        if (_length + bytes > _data.Length) GrowData(_length + bytes);
+    }
+
+    public void Clear()
+    {
+        _count = 0;
+        _length = 0;
+    }
+
+    private void GrowOffsets(int min)
+    {
+        long size = Math.Max((long)_offsets.Length * 2, min);
+        if (size > Array.MaxLength) size = Math.Max(min, Array.MaxLength);
+        Array.Resize(ref _offsets, (int)size);
+    }
+
+    private void GrowData(int min)
+    {
+        if (min < 0) throw new ParquetFormatException("Byte array data exceeds 2 GiB in one column chunk.");
+        long size = Math.Max((long)_data.Length * 2, min);
+        if (size > Array.MaxLength) size = Math.Max(min, Array.MaxLength);
+        Array.Resize(ref _data, (int)size);
+    }
+}
