@@ -4,7 +4,7 @@ namespace DeltaLite.Parquet;
 
 /// <summary>
 /// Growable storage for a sequence of byte strings: one contiguous data buffer plus Count+1 offsets.
-/// Decoders of BYTE_ARRAY values append into it; it becomes the storage of a <see cref="BinaryVector"/>.
+/// Decoders of BYTE_ARRAY values append into it; it becomes the storage of a BinaryVector.
 /// </summary>
 public sealed class ByteArrayBuilder
 {

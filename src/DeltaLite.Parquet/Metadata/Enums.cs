@@ -15,7 +15,7 @@ public enum PhysicalType
     FixedLenByteArray = 7,
 }
 
-/// <summary>Legacy annotation of a schema element (superseded by <see cref="LogicalType"/>).</summary>
+/// <summary>Legacy annotation of a schema element (superseded by LogicalType).</summary>
 public enum ConvertedType
 {
     Utf8 = 0,
