@@ -1,0 +1,245 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using DeltaLite.Parquet.IO;
+using DeltaLite.Parquet.Metadata;
+using DeltaLite.Parquet.Reading;
+using DeltaLite.Parquet.Schema;
+
+namespace DeltaLite.Parquet;
+
+/// <summary>
+/// Reads a Parquet file: the footer once, then only the column chunks of the row groups and columns asked for.
+/// Not thread-safe for concurrent reads of the same instance unless the source is (local files are).
+/// </summary>
+public sealed class ParquetReader : IAsyncDisposable, IDisposable
+{
+    private static readonly byte[] Magic = "PAR1"u8.ToArray();
+    private const int TailGuess = 64 * 1024;
+
+    private readonly IByteRangeSource _source;
+    private readonly bool _ownsSource;
+    private readonly FileSchema _schema;
+
+    private ParquetReader(IByteRangeSource source, bool ownsSource, FileMetaData metadata, FileSchema schema)
+    {
+        _source = source;
+        _ownsSource = ownsSource;
+        Metadata = metadata;
+        _schema = schema;
+    }
+
+    /// <summary>The footer as written.</summary>
+    public FileMetaData Metadata { get; }
+
+    /// <summary>The logical schema of the file.</summary>
+    public Schema Schema => _schema.Schema;
+
+    public string Name => _source.Name;
+
+    public int RowGroupCount => Metadata.RowGroups.Count;
+
+    public long RowCount => Metadata.NumRows;
+
+    /// <summary>Opens a local file.</summary>
+    public static Task<ParquetReader> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        FileByteRangeSource source;
+        try
+        {
+            source = new FileByteRangeSource(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException($"{path}: no such file.", path, e);
+        }
+        return OpenAsync(source, ownsSource: true, cancellationToken);
+    }
+
+    /// <summary>Opens a local file synchronously.</summary>
+    public static ParquetReader Open(string path) => OpenAsync(path).GetAwaiter().GetResult();
+
+    /// <summary>Opens a seekable stream.</summary>
+    public static Task<ParquetReader> OpenAsync(Stream stream, string name = "<stream>", bool leaveOpen = false, CancellationToken cancellationToken = default) =>
+        OpenAsync(new StreamByteRangeSource(stream, name, leaveOpen), ownsSource: true, cancellationToken);
+
+    /// <summary>Opens any byte-range source (e.g. a remote object).</summary>
+    public static async Task<ParquetReader> OpenAsync(IByteRangeSource source, bool ownsSource = true, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var (metadata, schema) = await ReadFooterAsync(source, cancellationToken).ConfigureAwait(false);
+            return new ParquetReader(source, ownsSource, metadata, schema);
+        }
+        catch
+        {
+            if (ownsSource) await source.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<(FileMetaData, FileSchema)> ReadFooterAsync(IByteRangeSource source, CancellationToken ct)
+    {
+        string name = source.Name;
+        long length = source.Length;
+        if (length < 12)
+            throw new ParquetFormatException($"{name}: {length} bytes is too short for a Parquet file (at least 12 needed).") { FilePath = name };
+        int tailLength = (int)Math.Min(length, TailGuess);
+        var tail = new byte[tailLength];
+        await source.ReadAsync(length - tailLength, tail, ct).ConfigureAwait(false);
+        if (!tail.AsSpan(tailLength - 4).SequenceEqual(Magic))
+            throw new ParquetFormatException($"{name}: not a Parquet file (the last 4 bytes are not 'PAR1').") { FilePath = name };
+        int footerLength = BinaryPrimitives.ReadInt32LittleEndian(tail.AsSpan(tailLength - 8));
+        if (footerLength <= 0 || footerLength > length - 12)
+            throw new ParquetFormatException($"{name}: the footer length {footerLength} does not fit a file of {length} bytes.") { FilePath = name };
+        byte[] footer;
+        if (footerLength + 8 <= tailLength)
+        {
+            footer = tail.AsSpan(tailLength - 8 - footerLength, footerLength).ToArray();
+        }
+        else
+        {
+            footer = new byte[footerLength];
+            await source.ReadAsync(length - 8 - footerLength, footer, ct).ConfigureAwait(false);
+        }
+        var head = new byte[4];
+        await source.ReadAsync(0, head, ct).ConfigureAwait(false);
+        if (!head.AsSpan().SequenceEqual(Magic))
+            throw new ParquetFormatException($"{name}: not a Parquet file (the first 4 bytes are not 'PAR1').") { FilePath = name };
+
+        FileMetaData metadata;
+        try
+        {
+            metadata = FileMetaData.Parse(footer);
+        }
+        catch (ParquetFormatException e)
+        {
+            throw new ParquetFormatException($"{name}: corrupt footer: {e.Message}", e) { FilePath = name };
+        }
+        FileSchema schema;
+        try
+        {
+            schema = FileSchema.FromElements(metadata.Schema, name);
+        }
+        catch (ParquetFormatException e) when (e.FilePath is null)
+        {
+            throw new ParquetFormatException($"{name}: {e.Message}", e) { FilePath = name };
+        }
+        Validate(metadata, schema, name, length);
+        return (metadata, schema);
+    }
+
+    private static void Validate(FileMetaData m, FileSchema schema, string name, long length)
+    {
+        for (int g = 0; g < m.RowGroups.Count; g++)
+        {
+            var rg = m.RowGroups[g];
+            if (rg.NumRows < 0) throw new ParquetFormatException($"{name}: row group {g} has {rg.NumRows} rows.") { FilePath = name, RowGroup = g };
+            if (rg.Columns.Count != schema.Leaves.Count)
+                throw new ParquetFormatException($"{name}: row group {g} has {rg.Columns.Count} column chunks; the schema has {schema.Leaves.Count} columns.") { FilePath = name, RowGroup = g };
+        }
+    }
+
+    /// <summary>Finds the leaves of the named top-level columns (all when null).</summary>
+    private IReadOnlyList<ColumnShape> Project(IReadOnlyList<string>? columns)
+    {
+        if (columns is null) return _schema.Columns;
+        var result = new List<ColumnShape>(columns.Count);
+        foreach (var c in columns)
+        {
+            int i = _schema.Schema.IndexOf(c);
+            if (i < 0)
+                throw new ArgumentException($"{Name}: no column '{c}'. The file has: {string.Join(", ", _schema.Schema.Fields.Select(f => f.Name))}.", nameof(columns));
+            result.Add(_schema.Columns[i]);
+        }
+        return result;
+    }
+
+    /// <summary>Reads one row group, decoding only <paramref name="columns"/> (top-level names; all when null).</summary>
+    public async Task<RecordBatch> ReadRowGroupAsync(int rowGroup, IReadOnlyList<string>? columns = null, CancellationToken cancellationToken = default)
+    {
+        if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup), rowGroup, $"{Name} has {RowGroupCount} row groups.");
+        var shapes = Project(columns);
+        var rg = Metadata.RowGroups[rowGroup];
+        var leaves = new Dictionary<int, LeafData>();
+        foreach (var shape in shapes)
+        {
+            foreach (var leaf in shape.Leaves)
+            {
+                if (leaves.ContainsKey(leaf.Index)) continue;
+                leaves[leaf.Index] = await ReadChunkAsync(rowGroup, rg.Columns[leaf.Index], leaf, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        var vectors = new ColumnVector[shapes.Count];
+        for (int i = 0; i < shapes.Count; i++)
+        {
+            try
+            {
+                vectors[i] = ColumnAssembler.Build(shapes[i], leaves, rg.NumRows, Name, rowGroup);
+            }
+            catch (ParquetFormatException e) when (e.FilePath is null)
+            {
+                throw new ParquetFormatException($"{Name}: row group {rowGroup}: {e.Message}", e) { FilePath = Name, RowGroup = rowGroup, Column = e.Column };
+            }
+        }
+        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
+        return new RecordBatch(new Schema(shapes.Select(s => s.Field).ToArray()), vectors, (int)rg.NumRows);
+    }
+
+    /// <summary>Reads every row group (or those <paramref name="rowGroupFilter"/> keeps), one batch each.</summary>
+    public async IAsyncEnumerable<RecordBatch> ReadAsync(IReadOnlyList<string>? columns = null, Func<int, RowGroup, bool>? rowGroupFilter = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (int g = 0; g < RowGroupCount; g++)
+        {
+            if (rowGroupFilter is not null && !rowGroupFilter(g, Metadata.RowGroups[g])) continue;
+            yield return await ReadRowGroupAsync(g, columns, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads the whole file (or the given columns) into one list of batches.</summary>
+    public async Task<List<RecordBatch>> ReadAllAsync(IReadOnlyList<string>? columns = null, CancellationToken cancellationToken = default)
+    {
+        var list = new List<RecordBatch>();
+        await foreach (var b in ReadAsync(columns, null, cancellationToken).ConfigureAwait(false)) list.Add(b);
+        return list;
+    }
+
+    /// <summary>Statistics of a column chunk, decoded to CLR values of the leaf's type; null when the file has none.</summary>
+    public ColumnStatistics? GetStatistics(int rowGroup, string dottedPath)
+    {
+        var leaf = _schema.Leaves.FirstOrDefault(l => l.DottedPath == dottedPath)
+            ?? throw new ArgumentException($"{Name}: no leaf column '{dottedPath}'.", nameof(dottedPath));
+        var meta = Metadata.RowGroups[rowGroup].Columns[leaf.Index].MetaData;
+        return meta?.Statistics is null ? null : StatisticsDecoder.Decode(leaf, meta.Statistics, Metadata.CreatedBy);
+    }
+
+    /// <summary>Dotted paths of every leaf column, in file order.</summary>
+    public IReadOnlyList<string> LeafPaths => _schema.Leaves.Select(l => l.DottedPath).ToArray();
+
+    private async Task<LeafData> ReadChunkAsync(int rowGroup, ColumnChunk chunk, LeafShape leaf, CancellationToken ct)
+    {
+        var meta = chunk.MetaData ?? throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' has no metadata.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
+        if (chunk.FilePath is not null)
+            throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' lives in another file ('{chunk.FilePath}'), which is not supported.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
+        long start = meta.DataPageOffset;
+        if (meta.DictionaryPageOffset is long dict && dict > 0 && dict < start) start = dict;
+        long size = meta.TotalCompressedSize;
+        if (start < 4 || size < 0 || start + size > _source.Length - 8 || size > int.MaxValue)
+        {
+            // Some writers record a total size that overlaps the footer by a little; clamp to the data region.
+            long limit = _source.Length - 8;
+            if (start >= 4 && start < limit && size >= 0) size = Math.Min(size, limit - start);
+            else throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}': chunk at {start} of {size} bytes lies outside the file ({_source.Length} bytes).") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
+            if (size > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}': chunk of {size} bytes is over 2 GiB.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
+        }
+        var bytes = GC.AllocateUninitializedArray<byte>((int)size);
+        await _source.ReadAsync(start, bytes, ct).ConfigureAwait(false);
+        if (meta.Type != leaf.Physical)
+            throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' is {meta.Type} in its chunk but {leaf.Physical} in the schema.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
+        return ColumnChunkDecoder.Decode(leaf, meta, bytes, Name, rowGroup);
+    }
+
+    public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
