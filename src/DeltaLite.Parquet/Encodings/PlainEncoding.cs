@@ -83,6 +83,31 @@ internal static class PlainEncoding
         return (int)needed;
     }
 
+    /// <summary>
+    /// Decodes INT96 timestamps to microseconds since the Unix epoch (nanoseconds floored), which covers every
+    /// date engines write (year 1 to 9999 and beyond); returns count * 12.
+    /// </summary>
+    public static int DecodeInt96Micros(ReadOnlySpan<byte> src, Span<long> microsSinceUnixEpoch)
+    {
+        int n = microsSinceUnixEpoch.Length;
+        long needed = (long)n * 12;
+        if (needed > src.Length)
+            throw EncodingErrors.Truncated(Name, 0, needed, src.Length, $"{n} INT96 values");
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<byte> v = src.Slice(i * 12, 12);
+            long nanosOfDay = BinaryPrimitives.ReadInt64LittleEndian(v);
+            int julianDay = BinaryPrimitives.ReadInt32LittleEndian(v[8..]);
+            Int128 micros = (Int128)(julianDay - (long)JulianDayOfUnixEpoch) * (NanosPerDay / 1000) + Int128.DivRem(nanosOfDay, 1000).Quotient
+                - (nanosOfDay < 0 && nanosOfDay % 1000 != 0 ? 1 : 0);
+            if (micros < long.MinValue || micros > long.MaxValue)
+                throw EncodingErrors.At(Name, (long)i * 12,
+                    $"INT96 timestamp (Julian day {julianDay}, {nanosOfDay} ns of day) is outside the range of 64-bit microseconds");
+            microsSinceUnixEpoch[i] = (long)micros;
+        }
+        return (int)needed;
+    }
+
     /// <summary>Decodes <paramref name="count"/> length-prefixed byte arrays into <paramref name="dst"/>; returns bytes consumed.</summary>
     public static int DecodeByteArrays(ReadOnlySpan<byte> src, int count, ByteArrayBuilder dst)
     {

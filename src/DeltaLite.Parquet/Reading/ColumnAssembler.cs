@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using DeltaLite.Parquet.Metadata;
-using DeltaLite.Parquet.Schema;
+using DeltaLite.Parquet.Shapes;
 
 namespace DeltaLite.Parquet.Reading;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using DeltaLite.Parquet.Compression;
 using DeltaLite.Parquet.Encodings;
 using DeltaLite.Parquet.Metadata;
-using DeltaLite.Parquet.Schema;
+using DeltaLite.Parquet.Shapes;
 
 namespace DeltaLite.Parquet.Reading;
 
@@ -31,7 +31,7 @@ internal sealed class ColumnChunkDecoder
         _rowGroup = rowGroup;
     }
 
-    /// <param name="chunk">The bytes of the chunk, from its first page (dictionary or data) to its end.</param>
+    /// <summary>Decodes a chunk given as its bytes from its first page (dictionary or data) to its end.</summary>
     public static LeafData Decode(LeafShape leaf, ColumnMetaData meta, ReadOnlySpan<byte> chunk, string file, int rowGroup)
     {
         var d = new ColumnChunkDecoder(leaf, meta, file, rowGroup);
@@ -413,7 +413,7 @@ internal sealed class ColumnChunkDecoder
             case PhysicalType.Int96:
                 CheckFixed(data, n, 12);
                 Grow(ref target.Longs, at + n);
-                PlainEncoding.DecodeInt96(data, target.Longs.AsSpan(at, n));
+                PlainEncoding.DecodeInt96Micros(data, target.Longs.AsSpan(at, n));
                 break;
             case PhysicalType.Float:
                 CheckFixed(data, n, 4);

@@ -1,6 +1,6 @@
 using DeltaLite.Parquet.Encodings;
 using DeltaLite.Parquet.Metadata;
-using DeltaLite.Parquet.Schema;
+using DeltaLite.Parquet.Shapes;
 
 namespace DeltaLite.Parquet;
 

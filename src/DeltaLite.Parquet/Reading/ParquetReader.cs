@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using DeltaLite.Parquet.IO;
 using DeltaLite.Parquet.Metadata;
 using DeltaLite.Parquet.Reading;
-using DeltaLite.Parquet.Schema;
+using DeltaLite.Parquet.Shapes;
 
 namespace DeltaLite.Parquet;
 

@@ -48,7 +48,7 @@ public static class CanonicalJson
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, Options)) WriteRow(writer, batch, row);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public static void WriteRow(Utf8JsonWriter writer, RecordBatch batch, int row)

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using DeltaLite.Parquet.Compression;
 using DeltaLite.Parquet.Encodings;
 using DeltaLite.Parquet.Metadata;
-using DeltaLite.Parquet.Schema;
+using DeltaLite.Parquet.Shapes;
 
 namespace DeltaLite.Parquet.Writing;
 

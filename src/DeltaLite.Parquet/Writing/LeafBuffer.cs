@@ -1,4 +1,4 @@
-using DeltaLite.Parquet.Schema;
+using DeltaLite.Parquet.Shapes;
 
 namespace DeltaLite.Parquet.Writing;
 

@@ -1,5 +1,5 @@
 using DeltaLite.Parquet.Metadata;
-using DeltaLite.Parquet.Schema;
+using DeltaLite.Parquet.Shapes;
 
 namespace DeltaLite.Parquet.Writing;
 

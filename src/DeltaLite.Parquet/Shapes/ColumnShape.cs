@@ -1,6 +1,6 @@
 using DeltaLite.Parquet.Metadata;
 
-namespace DeltaLite.Parquet.Schema;
+namespace DeltaLite.Parquet.Shapes;
 
 /// <summary>
 /// A node of a file's logical schema tree with the Dremel levels needed to assemble or shred it.

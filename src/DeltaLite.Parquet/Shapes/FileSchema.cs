@@ -1,6 +1,6 @@
 using DeltaLite.Parquet.Metadata;
 
-namespace DeltaLite.Parquet.Schema;
+namespace DeltaLite.Parquet.Shapes;
 
 /// <summary>A file's schema: the logical fields, their shapes and the flat list of leaves.</summary>
 internal sealed class FileSchema

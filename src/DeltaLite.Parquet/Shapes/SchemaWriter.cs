@@ -1,6 +1,6 @@
 using DeltaLite.Parquet.Metadata;
 
-namespace DeltaLite.Parquet.Schema;
+namespace DeltaLite.Parquet.Shapes;
 
 /// <summary>Lays out a logical schema as thrift schema elements, with both logical and legacy converted annotations.</summary>
 internal static class SchemaWriter

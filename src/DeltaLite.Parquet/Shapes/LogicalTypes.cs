@@ -1,6 +1,6 @@
 using DeltaLite.Parquet.Metadata;
 
-namespace DeltaLite.Parquet.Schema;
+namespace DeltaLite.Parquet.Shapes;
 
 /// <summary>Maps a leaf's physical type and its logical or legacy converted annotation to a <see cref="DataType"/>.</summary>
 internal static class LogicalTypes
@@ -27,7 +27,7 @@ internal static class LogicalTypes
             case PhysicalType.Boolean: return DataType.Boolean;
             case PhysicalType.Float: return DataType.Float;
             case PhysicalType.Double: return DataType.Double;
-            case PhysicalType.Int96: return new TimestampType(TimeUnit.Nanos, true);
+            case PhysicalType.Int96: return new TimestampType(TimeUnit.Micros, true);
             case PhysicalType.Int32:
                 if (logical is not null)
                 {
