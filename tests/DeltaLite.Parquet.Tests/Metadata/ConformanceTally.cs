@@ -34,6 +34,8 @@ internal sealed class ConformanceTally
         foreach (var kv in meta.KeyValueMetadata ?? []) Count(KeyValueKeys, kv.Key);
         if (meta.ColumnOrders is not null) Count(Features, "file: column_orders");
         if (meta.Version == 2) Count(Features, "file: version 2");
+        if (meta.RowGroups.Count == 0) Count(Features, "file: no row groups");
+        if (meta.RowGroups.Count > 1) Count(Features, "file: several row groups");
         foreach (var element in meta.Schema)
         {
             if (element.Type is { } type && element.NumChildren is not > 0) Count(PhysicalTypes, type.ToString());
@@ -57,6 +59,8 @@ internal sealed class ConformanceTally
                 if (chunk.ColumnIndexOffset is not null) Count(Features, "chunk: column index");
                 if (column.BloomFilterOffset is not null) Count(Features, "chunk: bloom filter");
                 if (column.EncodingStats is not null) Count(Features, "chunk: encoding_stats");
+                if (column.DictionaryPageOffset == 0) Count(Features, "chunk: dictionary_page_offset = 0");
+                if (chunk.FileOffset != 0) Count(Features, "chunk: file_offset != 0");
                 if (column.Statistics is { } s)
                 {
                     if (s.MinValue is not null || s.MaxValue is not null) Count(Features, "chunk stats: min_value/max_value");
@@ -65,18 +69,24 @@ internal sealed class ConformanceTally
                     if (s.DistinctCount is not null) Count(Features, "chunk stats: distinct_count");
                     if (s.IsMaxValueExact is not null) Count(Features, "chunk stats: is_*_exact");
                 }
-                AddPages(file, column);
+                AddPages(file, column, Writer(meta.CreatedBy));
             }
         }
     }
 
-    private void AddPages(ParquetFileBytes file, ColumnMetaData column)
+    private void AddPages(ParquetFileBytes file, ColumnMetaData column, string writer)
     {
         long offset = column.DictionaryPageOffset is > 0 and var d ? d : column.DataPageOffset;
         long end = offset + column.TotalCompressedSize;
+        bool first = true;
         while (offset < end)
         {
             var header = PageHeader.Parse(file.Bytes.AsSpan((int)offset, (int)(end - offset)), out int length);
+            if (first && header.Type == PageType.DictionaryPage && column.DictionaryPageOffset is not > 0)
+            {
+                Count(Features, $"chunk: dictionary page at data_page_offset, no dictionary_page_offset ({writer})");
+            }
+            first = false;
             string kind = header.Type switch
             {
                 PageType.DictionaryPage => $"dictionary {header.DictionaryPageHeader!.Encoding}",
