@@ -47,18 +47,22 @@ internal static class DeltaBinaryPacked
     /// <summary>Reads only the header and returns the total value count it declares.</summary>
     public static int ReadTotalCount(ReadOnlySpan<byte> src) => ReadHeader(src, 0).TotalCount;
 
-    /// <summary>Parses and validates the header.</summary>
+    /// <summary>
+    /// Parses and validates the header. The spec asks writers for a block size that is a multiple of 128 and
+    /// miniblocks of a multiple of 32 values; reading only needs miniblocks of a multiple of 8 values (so that each one
+    /// ends on a byte boundary), and accepting that also decodes the spec's own worked examples (block size 8).
+    /// </summary>
     internal static Header ReadHeader(ReadOnlySpan<byte> src, int baseOffset)
     {
         int pos = 0;
         ulong blockSize = Varint.ReadUInt64(src, ref pos, baseOffset, Name, "block size");
-        if (blockSize == 0 || blockSize % 128 != 0 || blockSize > int.MaxValue)
-            throw EncodingErrors.At(Name, baseOffset, $"block size {blockSize} is not a positive multiple of 128 that fits in 32 bits");
+        if (blockSize == 0 || blockSize % 8 != 0 || blockSize > int.MaxValue)
+            throw EncodingErrors.At(Name, baseOffset, $"block size {blockSize} is not a positive multiple of 8 that fits in 32 bits");
         int miniPos = pos;
         ulong miniblocks = Varint.ReadUInt64(src, ref pos, baseOffset, Name, "miniblock count");
-        if (miniblocks == 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 32 != 0)
+        if (miniblocks == 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 8 != 0)
             throw EncodingErrors.At(Name, (long)baseOffset + miniPos,
-                $"miniblock count {miniblocks} does not divide block size {blockSize} into miniblocks of a multiple of 32 values");
+                $"miniblock count {miniblocks} does not divide block size {blockSize} into miniblocks of a multiple of 8 values");
         int totalPos = pos;
         ulong total = Varint.ReadUInt64(src, ref pos, baseOffset, Name, "total value count");
         if (total > int.MaxValue)
