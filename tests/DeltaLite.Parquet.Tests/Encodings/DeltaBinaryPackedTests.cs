@@ -132,6 +132,17 @@ public class DeltaBinaryPackedTests
     }
 
     [Fact]
+    public void Int32_stream_written_with_64_bit_deltas_still_decodes()
+    {
+        // A writer that computed INT32 deltas in 64 bits stores min delta 2^32-1 here; 32-bit wrapping restores the values.
+        long[] wide = [int.MinValue, int.MaxValue, int.MinValue];
+        byte[] encoded = Written(w => DeltaBinaryPacked.EncodeInt64(wide, w));
+        var decoded = new int[3];
+        DeltaBinaryPacked.DecodeInt32(encoded, decoded);
+        Assert.Equal([int.MinValue, int.MaxValue, int.MinValue], decoded);
+    }
+
+    [Fact]
     public void Decoding_a_prefix_stops_after_the_last_miniblock_used()
     {
         int[] values = Enumerable.Range(0, 300).Select(i => i * i % 1000).ToArray();
@@ -191,16 +202,34 @@ public class DeltaBinaryPackedTests
     }
 
     [Fact]
-    public void Miniblock_widths_beyond_the_type_throw_with_offset()
+    public void Miniblock_widths_beyond_64_throw_with_offset()
     {
-        // 2 values: block 128, 4 miniblocks, first 0, min delta 0, first width 33.
-        byte[] encoded = [0x80, 0x01, 4, 2, 0, 0, 33, 0, 0, 0, .. new byte[200]];
-        var ex = Assert.Throws<ParquetFormatException>(() => DeltaBinaryPacked.DecodeInt32(encoded, new int[2]));
+        // 2 values: block 128, 4 miniblocks, first 0, min delta 0, first width 65.
+        byte[] encoded = [0x80, 0x01, 4, 2, 0, 0, 65, 0, 0, 0, .. new byte[300]];
+        var ex = Assert.Throws<ParquetFormatException>(() => DeltaBinaryPacked.DecodeInt64(encoded, new long[2]));
         Assert.Contains("byte offset 6", ex.Message);
-        var longs = new long[2];
-        DeltaBinaryPacked.DecodeInt64(encoded, longs); // 33 bits is fine for INT64
-        encoded[6] = 65;
-        Assert.Throws<ParquetFormatException>(() => DeltaBinaryPacked.DecodeInt64(encoded, longs));
+        Assert.Throws<ParquetFormatException>(() => DeltaBinaryPacked.DecodeInt32(encoded, new int[2]));
+    }
+
+    [Fact]
+    public void Int32_miniblocks_wider_than_32_bits_keep_the_low_bits()
+    {
+        // Hand-built stream: 200 INT32 values, block 256 with 2 miniblocks of 128, min delta 0, widths 40 and 0.
+        // Relative delta k of the first miniblock is (k << 32) + k, whose low 32 bits are k.
+        var rel = new long[128];
+        for (int k = 0; k < 128; k++) rel[k] = (k == 0 ? 0 : ((long)k << 32) + k);
+        var body = new byte[128 * 40 / 8];
+        BitPacking.Pack64(rel, 40, body);
+        byte[] encoded = [0x80, 0x02, 2, 129, 0x01, 10, 0, 40, 0, .. body];
+        var decoded = new int[129];
+        Assert.Equal(encoded.Length, DeltaBinaryPacked.DecodeInt32(encoded, decoded));
+        int expected = 5;
+        Assert.Equal(expected, decoded[0]);
+        for (int k = 1; k < 129; k++)
+        {
+            expected += k - 1;
+            Assert.Equal(expected, decoded[k]);
+        }
     }
 
     [Fact]
