@@ -249,7 +249,7 @@ internal static unsafe class Lz4Codec
                     ip--;
                     candidate--;
                 }
-                int length = MinMatch + SnappyCodec.MatchLength(ip + MinMatch, candidate + MinMatch, matchEnd);
+                int length = MinMatch + LzCopy.MatchLength(ip + MinMatch, candidate + MinMatch, matchEnd);
                 op = EmitSequence(op, literal, (int)(ip - literal), (int)(ip - candidate), length);
                 ip += length;
                 literal = ip;

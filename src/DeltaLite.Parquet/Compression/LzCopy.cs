@@ -1,10 +1,11 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DeltaLite.Parquet.Compression;
 
 /// <summary>
-/// Byte moves shared by the LZ77-family decoders (Snappy, LZ4). Callers have already checked that the
+/// Byte moves shared by the LZ77-family codecs (Snappy, LZ4). Callers have already checked that the
 /// source and the destination ranges they name are inside their buffers; the fast paths may write up to
 /// 15 bytes past the requested end, and only do so when the caller's output has that much room.
 /// </summary>
@@ -66,5 +67,29 @@ internal static unsafe class LzCopy
     private static void CopyBytewise(byte* op, byte* from, nuint length)
     {
         for (nuint i = 0; i < length; i++) op[i] = from[i];
+    }
+
+    /// <summary>Number of equal bytes at <paramref name="a"/> and <paramref name="b"/> (b &lt; a), not reading at or past <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int MatchLength(byte* a, byte* b, byte* end)
+    {
+        byte* start = a;
+        while (end - a >= 8)
+        {
+            ulong diff = Unsafe.ReadUnaligned<ulong>(a) ^ Unsafe.ReadUnaligned<ulong>(b);
+            if (diff != 0)
+            {
+                int same = BitConverter.IsLittleEndian ? BitOperations.TrailingZeroCount(diff) : BitOperations.LeadingZeroCount(diff);
+                return (int)(a - start) + (same >> 3);
+            }
+            a += 8;
+            b += 8;
+        }
+        while (a < end && *a == *b)
+        {
+            a++;
+            b++;
+        }
+        return (int)(a - start);
     }
 }

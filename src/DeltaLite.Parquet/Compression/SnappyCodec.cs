@@ -108,17 +108,16 @@ internal static unsafe class SnappyCodec
                 case 2:
                     if (ipEnd - ip < 2) ThrowAt(s, ip - 1, "a copy with a 2-byte offset runs past the end of the input");
                     length = (tag >> 2) + 1;
-                    offset = Unsafe.ReadUnaligned<ushort>(ip);
+                    offset = (nuint)(ip[0] | (ip[1] << 8));
                     ip += 2;
                     break;
                 default:
                     if (ipEnd - ip < 4) ThrowAt(s, ip - 1, "a copy with a 4-byte offset runs past the end of the input");
                     length = (tag >> 2) + 1;
-                    offset = Unsafe.ReadUnaligned<uint>(ip);
+                    offset = ip[0] | ((nuint)ip[1] << 8) | ((nuint)ip[2] << 16) | ((nuint)ip[3] << 24);
                     ip += 4;
                     break;
             }
-            if (!BitConverter.IsLittleEndian) offset = ReverseOffset(offset, tag & 3);
             if (offset == 0) ThrowAt(s, ip, "a copy has offset 0");
             if (offset > (nuint)(op - d)) ThrowAt(s, ip, $"a copy reaches {offset} bytes back but only {op - d} bytes were decoded");
             if ((nuint)(opEnd - op) < length) ThrowOutputOverrun(s, ip, d, op, opEnd, "copy", length);
@@ -127,15 +126,6 @@ internal static unsafe class SnappyCodec
         }
         if (op != opEnd) CodecErrors.ThrowTooSmall(Name, op - d, (int)(opEnd - d));
     }
-
-    private static nuint ReverseOffset(nuint offset, uint kind) => kind switch
-    {
-        2 => BinaryReverse16(offset),
-        3 => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)offset),
-        _ => offset,
-    };
-
-    private static nuint BinaryReverse16(nuint v) => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((ushort)v);
 
     private static void ThrowAt(byte* s, byte* at, string what) =>
         CodecErrors.ThrowCorrupt(Name, $"at byte {at - s}, {what}");
@@ -206,7 +196,7 @@ internal static unsafe class SnappyCodec
             }
 
             if (ip > literal) op = EmitLiteral(op, literal, (int)(ip - literal));
-            int length = 4 + MatchLength(ip + 4, candidate + 4, end);
+            int length = 4 + LzCopy.MatchLength(ip + 4, candidate + 4, end);
             op = EmitCopy(op, (int)(ip - candidate), length);
             ip += length;
             literal = ip;
@@ -221,31 +211,7 @@ internal static unsafe class SnappyCodec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Hash(uint word, int shift) => (word * 0x1E35A7BDu) >> shift;
-
-    /// <summary>Number of equal bytes at <paramref name="a"/> and <paramref name="b"/> (b &lt; a), not reading at or past <paramref name="end"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int MatchLength(byte* a, byte* b, byte* end)
-    {
-        byte* start = a;
-        while (end - a >= 8)
-        {
-            ulong diff = Unsafe.ReadUnaligned<ulong>(a) ^ Unsafe.ReadUnaligned<ulong>(b);
-            if (diff != 0)
-            {
-                int same = BitConverter.IsLittleEndian ? BitOperations.TrailingZeroCount(diff) : BitOperations.LeadingZeroCount(diff);
-                return (int)(a - start) + (same >> 3);
-            }
-            a += 8;
-            b += 8;
-        }
-        while (a < end && *a == *b)
-        {
-            a++;
-            b++;
-        }
-        return (int)(a - start);
-    }
+    private static uint Hash(uint word, int shift) => (word * 0x9E3779B1u) >> shift;
 
     private static byte* EmitLiteral(byte* op, byte* from, int length)
     {

@@ -47,18 +47,22 @@ internal static class DeltaBinaryPacked
     /// <summary>Reads only the header and returns the total value count it declares.</summary>
     public static int ReadTotalCount(ReadOnlySpan<byte> src) => ReadHeader(src, 0).TotalCount;
 
-    /// <summary>Parses and validates the header.</summary>
+    /// <summary>
+    /// Parses and validates the header. The spec asks writers for a block size that is a multiple of 128 and
+    /// miniblocks of a multiple of 32 values; reading only needs miniblocks of a multiple of 8 values (so that each one
+    /// ends on a byte boundary), and accepting that also decodes the spec's own worked examples (block size 8).
+    /// </summary>
     internal static Header ReadHeader(ReadOnlySpan<byte> src, int baseOffset)
     {
         int pos = 0;
         ulong blockSize = Varint.ReadUInt64(src, ref pos, baseOffset, Name, "block size");
-        if (blockSize == 0 || blockSize % 128 != 0 || blockSize > int.MaxValue)
-            throw EncodingErrors.At(Name, baseOffset, $"block size {blockSize} is not a positive multiple of 128 that fits in 32 bits");
+        if (blockSize == 0 || blockSize % 8 != 0 || blockSize > int.MaxValue)
+            throw EncodingErrors.At(Name, baseOffset, $"block size {blockSize} is not a positive multiple of 8 that fits in 32 bits");
         int miniPos = pos;
         ulong miniblocks = Varint.ReadUInt64(src, ref pos, baseOffset, Name, "miniblock count");
-        if (miniblocks == 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 32 != 0)
+        if (miniblocks == 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 8 != 0)
             throw EncodingErrors.At(Name, (long)baseOffset + miniPos,
-                $"miniblock count {miniblocks} does not divide block size {blockSize} into miniblocks of a multiple of 32 values");
+                $"miniblock count {miniblocks} does not divide block size {blockSize} into miniblocks of a multiple of 8 values");
         int totalPos = pos;
         ulong total = Varint.ReadUInt64(src, ref pos, baseOffset, Name, "total value count");
         if (total > int.MaxValue)
@@ -85,7 +89,9 @@ internal static class DeltaBinaryPacked
     private static int Decode<T>(ReadOnlySpan<byte> src, Span<T> dst, bool consumeAll, int baseOffset)
         where T : unmanaged, IBinaryInteger<T>
     {
-        int maxWidth = typeof(T) == typeof(int) ? 32 : 64;
+        // Writers must not use more than 32 bits for INT32, but a writer that computed INT32 deltas in 64 bits can need
+        // 33; only the low 32 bits of each delta matter under wrapping arithmetic, so widths up to 64 are read for both.
+        const int maxWidth = 64;
         Header h = ReadHeader(src, baseOffset);
         if (h.TotalCount < dst.Length)
             throw EncodingErrors.At(Name, baseOffset, $"the header declares {h.TotalCount} values but {dst.Length} are needed");
@@ -139,6 +145,8 @@ internal static class DeltaBinaryPacked
             }
             return last;
         }
+        if (typeof(T) == typeof(int) && bitWidth > 32)
+            return ApplyWideInt32Miniblock(packed, bitWidth, minDelta, last, target);
         if (typeof(T) == typeof(int))
             BitPacking.Unpack32(packed, bitWidth, MemoryMarshal.Cast<T, int>(target));
         else
@@ -147,6 +155,28 @@ internal static class DeltaBinaryPacked
         {
             last = unchecked(last + minDelta + target[k]);
             target[k] = last;
+        }
+        return last;
+    }
+
+    /// <summary>INT32 miniblock packed wider than 32 bits: unpack 64 deltas at a time and keep their low 32 bits.</summary>
+    private static T ApplyWideInt32Miniblock<T>(ReadOnlySpan<byte> packed, int bitWidth, T minDelta, T last, Span<T> target)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        const int Chunk = 64;
+        Span<long> wide = stackalloc long[Chunk];
+        for (int start = 0; start < target.Length; start += Chunk)
+        {
+            int count = Math.Min(Chunk, target.Length - start);
+            // start is a multiple of 64 values, so the chunk begins on a byte boundary.
+            int byteStart = start / 8 * bitWidth;
+            Span<long> deltas = wide[..count];
+            BitPacking.Unpack64(packed[byteStart..], bitWidth, deltas);
+            for (int k = 0; k < count; k++)
+            {
+                last = unchecked(last + minDelta + T.CreateTruncating(deltas[k]));
+                target[start + k] = last;
+            }
         }
         return last;
     }

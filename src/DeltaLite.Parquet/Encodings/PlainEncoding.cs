@@ -196,6 +196,8 @@ internal static class PlainEncoding
         ArgumentNullException.ThrowIfNull(dst);
         int n = nanosSinceUnixEpoch.Length;
         if (n == 0) return;
+        if ((long)n * 12 > Array.MaxLength)
+            throw new ArgumentException("The encoded INT96 values would exceed the largest possible buffer.", nameof(nanosSinceUnixEpoch));
         Span<byte> span = dst.GetSpan(n * 12);
         for (int i = 0; i < n; i++)
         {
