@@ -21,13 +21,24 @@ public static class ValueConverters
     /// <summary>A count of <paramref name="unit"/> since the epoch as a DateTime (ticks truncate nanoseconds).</summary>
     public static DateTime ToDateTime(long value, TimeUnit unit, bool utc)
     {
-        long ticks = unit switch
+        long ticks;
+        try
         {
-            TimeUnit.Millis => checked(value * TimeSpan.TicksPerMillisecond),
-            TimeUnit.Micros => checked(value * TimeSpan.TicksPerMicrosecond),
-            _ => FloorDiv(value, 100),
-        };
-        return new DateTime(DateTime.UnixEpoch.Ticks + ticks, utc ? DateTimeKind.Utc : DateTimeKind.Unspecified);
+            ticks = unit switch
+            {
+                TimeUnit.Millis => checked(value * TimeSpan.TicksPerMillisecond),
+                TimeUnit.Micros => checked(value * TimeSpan.TicksPerMicrosecond),
+                _ => FloorDiv(value, 100),
+            };
+        }
+        catch (OverflowException)
+        {
+            throw new OverflowException($"Timestamp {value} ({unit} since 1970) is outside the range of System.DateTime (years 1-9999).");
+        }
+        long total = DateTime.UnixEpoch.Ticks + ticks;
+        if (total < DateTime.MinValue.Ticks || total > DateTime.MaxValue.Ticks)
+            throw new OverflowException($"Timestamp {value} ({unit} since 1970) is outside the range of System.DateTime (years 1-9999).");
+        return new DateTime(total, utc ? DateTimeKind.Utc : DateTimeKind.Unspecified);
     }
 
     /// <summary>A DateTime as a count of <paramref name="unit"/> since the epoch (UTC kinds converted first).</summary>

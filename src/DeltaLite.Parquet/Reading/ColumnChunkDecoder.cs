@@ -43,7 +43,11 @@ internal sealed class ColumnChunkDecoder
         {
             throw d.Error(e.Message, e);
         }
-        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidOperationException or EndOfStreamException or InvalidDataException)
+        catch (Compression.UnsupportedCodecException e)
+        {
+            throw d.Error(e.Message, e);
+        }
+        catch (Exception e) when (ParquetReader.IsCorruption(e))
         {
             throw d.Error($"corrupt data ({e.Message})", e);
         }

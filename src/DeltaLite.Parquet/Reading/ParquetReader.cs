@@ -124,6 +124,10 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         {
             throw new ParquetFormatException($"{name}: {e.Message}", e) { FilePath = name };
         }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            throw new ParquetFormatException($"{name}: the schema in the footer is malformed ({e.Message}).", e) { FilePath = name };
+        }
         Validate(metadata, schema, name, length);
         return (metadata, schema);
     }
@@ -154,6 +158,11 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         return result;
     }
 
+    /// <summary>Exceptions that hostile bytes can provoke below the format checks; they are reported as format errors.</summary>
+    internal static bool IsCorruption(Exception e) => e is IndexOutOfRangeException or ArgumentException or OverflowException
+        or InvalidOperationException or InvalidCastException or NullReferenceException or KeyNotFoundException or EndOfStreamException
+        or InvalidDataException or Compression.UnsupportedCodecException;
+
     /// <summary>Reads one row group, decoding only <paramref name="columns"/> (top-level names; all when null).</summary>
     public async Task<RecordBatch> ReadRowGroupAsync(int rowGroup, IReadOnlyList<string>? columns = null, CancellationToken cancellationToken = default)
     {
@@ -179,6 +188,11 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
             catch (ParquetFormatException e) when (e.FilePath is null)
             {
                 throw new ParquetFormatException($"{Name}: row group {rowGroup}: {e.Message}", e) { FilePath = Name, RowGroup = rowGroup, Column = e.Column };
+            }
+            catch (Exception e) when (IsCorruption(e))
+            {
+                throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{shapes[i].Field.Name}': the levels or values are inconsistent ({e.Message}).", e)
+                { FilePath = Name, RowGroup = rowGroup, Column = shapes[i].Field.Name };
             }
         }
         if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
