@@ -27,7 +27,7 @@ internal static class LogicalTypes
             case PhysicalType.Boolean: return DataType.Boolean;
             case PhysicalType.Float: return DataType.Float;
             case PhysicalType.Double: return DataType.Double;
-            case PhysicalType.Int96: return new TimestampType(TimeUnit.Micros, true);
+            case PhysicalType.Int96: return new TimestampType(TimeUnit.Micros, false); // no UTC flag exists for INT96; DuckDB and Arrow read it as naive
             case PhysicalType.Int32:
                 if (logical is not null)
                 {

@@ -58,6 +58,36 @@ internal static class DuckDbPeer
         return ParseJsonLines(Run(args), args);
     }
 
+    /// <summary>One peer run over many files: per file, DuckDB's column types and rows, or the error DuckDB gave.</summary>
+    public static Dictionary<string, DumpedFile> Dump(IReadOnlyList<string> parquetPaths)
+    {
+        var result = new Dictionary<string, DumpedFile>(StringComparer.Ordinal);
+        for (int start = 0; start < parquetPaths.Count; start += 100)
+        {
+            var args = new List<string> { "dump" };
+            args.AddRange(parquetPaths.Skip(start).Take(100).Select(Path.GetFullPath));
+            DumpedFile? current = null;
+            foreach (var line in ParseJsonLines(Run(args), args))
+            {
+                if (line.ValueKind == JsonValueKind.Object && line.TryGetProperty("$file", out var file))
+                {
+                    string name = file.GetString()!;
+                    current = line.TryGetProperty("$error", out var error)
+                        ? new DumpedFile(default, [], error.GetString())
+                        : new DumpedFile(line.GetProperty("$types").Clone(), [], null);
+                    result[name] = current;
+                    continue;
+                }
+                if (current is null) throw new InvalidOperationException("The peer printed a row before any file header.");
+                current.Rows.Add(line);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>What the peer read from one file.</summary>
+    public sealed record DumpedFile(JsonElement Types, List<JsonElement> Rows, string? Error);
+
     private static JsonElement RunJson(string command, string parquetPath)
     {
         var args = new List<string> { command, Path.GetFullPath(parquetPath) };

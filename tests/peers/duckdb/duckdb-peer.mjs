@@ -7,6 +7,8 @@
 //   node duckdb-peer.mjs schema FILE                 JSON array: SELECT * FROM parquet_schema(FILE)
 //   node duckdb-peer.mjs metadata FILE               JSON array: SELECT * FROM parquet_metadata(FILE)
 //   node duckdb-peer.mjs sql QUERY                   JSONL, canonical row rendering
+//   node duckdb-peer.mjs dump FILE...                for each file: a line {"$file":F,"$types":[...]} then its rows
+//                                                    as JSONL, or a line {"$file":F,"$error":"..."}; one process for many files
 //
 // Canonical row rendering (our C# reader prints the same form; the tests compare both as JSON):
 //   integers (any width)  JSON numbers with every digit (64/128-bit values are printed from BigInt, never via a double)
@@ -31,7 +33,7 @@
 
 import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 
-const USAGE = 'usage: duckdb-peer.mjs rows FILE [--columns a,b] | types FILE | schema FILE | metadata FILE | sql QUERY';
+const USAGE = 'usage: duckdb-peer.mjs rows FILE [--columns a,b] | types FILE | schema FILE | metadata FILE | sql QUERY | dump FILE...';
 
 class UsageError extends Error {}
 
@@ -319,7 +321,7 @@ function sqlIdentifier(s) {
 }
 
 function parquetSource(file) {
-  return `read_parquet(${sqlString(file)}, binary_as_string=false)`;
+  return `read_parquet(${sqlString(file)}, binary_as_string=false, hive_partitioning=false)`;
 }
 
 function requireFile(args, command) {
@@ -376,6 +378,25 @@ async function main(argv) {
       case 'metadata': {
         const file = requireFile(args, 'metadata');
         await printJsonArray(connection, `SELECT * FROM parquet_metadata(${sqlString(file)})`, { blobAsText: true });
+        break;
+      }
+      case 'dump': {
+        if (args.length < 1) throw new UsageError(`dump: expected at least one FILE. ${USAGE}`);
+        for (const file of args) {
+          let header;
+          try {
+            const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${parquetSource(file)}`);
+            const types = reader.getRowObjects().map(
+              (r) => `{"name":${jsonString(r.column_name)},"type":${jsonString(r.column_type)}}`);
+            header = `{"$file":${jsonString(file)},"$types":[${types.join(',')}]}\n`;
+          } catch (err) {
+            const message = (err && err.message ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+            await write(`{"$file":${jsonString(file)},"$error":${jsonString(message)}}\n`);
+            continue;
+          }
+          await write(header);
+          await printJsonl(connection, `SELECT * FROM ${parquetSource(file)}`);
+        }
         break;
       }
       case 'sql': {
