@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DeltaLite.Parquet;
+
+namespace DeltaLite.Benchmarks;
+
+/// <summary>
+/// Benchmarks that print figures beside a peer's on the same data, in one run. Each measured step runs in its
+/// own process so that peak memory belongs to that step alone.
+///   deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]
+/// </summary>
+internal static class Program
+{
+    private const int BatchRows = 65536;
+
+    private static int Main(string[] args)
+    {
+        try
+        {
+            return args.FirstOrDefault() switch
+            {
+                "parquet" => ParquetBenchmark.Run(args[1..]),
+                "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+                "child-read" => ChildRead(args[1]),
+                _ => Usage(),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"deltalite-bench: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]");
+        return 2;
+    }
+
+    /// <summary>Generates the table in memory (not timed), then times writing it with DeltaLite.Parquet.</summary>
+    private static int ChildWrite(string path, long rows, int seed)
+    {
+        var batches = new List<RecordBatch>();
+        for (long start = 0; start < rows; start += BatchRows)
+            batches.Add(LoanTable.Batch(start, (int)Math.Min(BatchRows, rows - start), seed));
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        ProcessMemory.ResetPeak();
+        double baseline = ProcessMemory.CurrentMiB();
+        var clock = Stopwatch.StartNew();
+        using (var writer = ParquetWriter.Create(path, LoanTable.Schema))
+            foreach (var b in batches) writer.Write(b);
+        clock.Stop();
+        Report(clock.Elapsed.TotalSeconds, new FileInfo(path).Length, ProcessMemory.PeakMiB() - baseline, baseline);
+        GC.KeepAlive(batches);
+        return 0;
+    }
+
+    /// <summary>Times decoding every column of every row group.</summary>
+    private static int ChildRead(string path)
+    {
+        GC.Collect();
+        ProcessMemory.ResetPeak();
+        double baseline = ProcessMemory.CurrentMiB();
+        var clock = Stopwatch.StartNew();
+        long rows = 0;
+        using (var reader = ParquetReader.Open(path))
+        {
+            for (int g = 0; g < reader.RowGroupCount; g++)
+                rows += reader.ReadRowGroupAsync(g).GetAwaiter().GetResult().RowCount;
+        }
+        clock.Stop();
+        if (rows == 0) throw new InvalidOperationException($"{path} has no rows.");
+        Report(clock.Elapsed.TotalSeconds, new FileInfo(path).Length, ProcessMemory.PeakMiB() - baseline, baseline);
+        return 0;
+    }
+
+    private static void Report(double seconds, long bytes, double peakMiB, double baselineMiB) =>
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds, bytes, peakMiB, baselineMiB }));
+}
+
+/// <summary>Parquet write and read, DeltaLite beside DuckDB, on the same loan-shaped data.</summary>
+internal static class ParquetBenchmark
+{
+    public static int Run(string[] args)
+    {
+        long rows = 1_000_000;
+        int seed = 42;
+        string? dir = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rows": rows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dir": dir = args[++i]; break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+        if (rows <= 0) throw new ArgumentException("--rows must be positive");
+        bool temp = dir is null;
+        dir ??= Directory.CreateTempSubdirectory("deltalite-bench-").FullName;
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string ours = Path.Combine(dir, "deltalite.parquet"), theirs = Path.Combine(dir, "duckdb.parquet");
+            Console.Error.WriteLine($"parquet benchmark: {rows:N0} loan rows x {LoanTable.Schema.Count} columns, seed {seed}, SNAPPY, {Environment.ProcessorCount} cores");
+            var write = Self("child-write", ours, rows.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture));
+            var duckWrite = Peer("write", ours, theirs);
+            var read = Self("child-read", ours);
+            var duckRead = Peer("read", theirs);
+
+            var lines = new List<string>
+            {
+                $"Parquet benchmark: {rows:N0} rows x {LoanTable.Schema.Count} columns (ints, decimals, doubles, dates, timestamps, low- and high-cardinality strings), SNAPPY, {Environment.ProcessorCount} cores",
+                "",
+                "| workload | DeltaLite time | DeltaLite rows/s | DeltaLite peak MiB | DuckDB time | DuckDB rows/s | DuckDB peak MiB | time ratio (DL/DuckDB) |",
+                "|---|---|---|---|---|---|---|---|",
+                Row("write", rows, write, duckWrite),
+                Row("read (all columns)", rows, read, duckRead),
+                "",
+                $"file size: DeltaLite {Mib(write.Bytes)} MiB, DuckDB {Mib(duckWrite.Bytes)} MiB, ratio {(double)write.Bytes / duckWrite.Bytes:F2}",
+                "peak MiB = peak resident memory of the step's process above its resident memory when the step began",
+                "(for writes, the input table is already in memory in both processes).",
+            };
+            foreach (var l in lines) Console.WriteLine(l);
+            return 0;
+        }
+        finally
+        {
+            if (temp) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed record Figures(double Seconds, long Bytes, double PeakMiB);
+
+    private static string Row(string name, long rows, Figures ours, Figures theirs) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {ours.Seconds:F2} s | {rows / ours.Seconds:N0} | {ours.PeakMiB:F0} | {theirs.Seconds:F2} s | {rows / theirs.Seconds:N0} | {theirs.PeakMiB:F0} | {ours.Seconds / theirs.Seconds:F2} |");
+
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
+
+    private static Figures Self(params string[] args)
+    {
+        var exe = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path.");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(entry);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return RunJson(psi);
+    }
+
+    private static Figures Peer(params string[] args)
+    {
+        var script = Path.Combine(RepositoryRoot(), "tests", "peers", "duckdb", "duckdb-bench.mjs");
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(script);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return RunJson(psi);
+    }
+
+    private static Figures RunJson(ProcessStartInfo psi)
+    {
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {psi.FileName}.");
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} failed ({p.ExitCode}): {stderr.Result.Trim()}");
+        var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+        return new Figures(doc.GetProperty("seconds").GetDouble(), doc.GetProperty("bytes").GetInt64(), doc.GetProperty("peakMiB").GetDouble());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "DeltaLite.sln"))) return d.FullName;
+        throw new InvalidOperationException("Cannot find the repository root (the folder with DeltaLite.sln).");
+    }
+}
