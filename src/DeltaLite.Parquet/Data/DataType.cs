@@ -156,5 +156,60 @@ public sealed record Field(string Name, DataType Type, bool Nullable = true)
     /// <summary>The Parquet field id, when the file has one (column mapping uses it).</summary>
     public int? FieldId { get; init; }
 
+    /// <summary>Free-form field metadata (Delta keeps column mapping, comments and more here): key to raw JSON value.</summary>
+    public FieldMetadata Metadata { get; init; } = FieldMetadata.Empty;
+
+    public bool Equals(Field? other) =>
+        other is not null && Name == other.Name && Type.Equals(other.Type) && Nullable == other.Nullable
+        && FieldId == other.FieldId && Metadata.Equals(other.Metadata);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Type, Nullable, FieldId);
+
     public override string ToString() => $"{Name}: {Type}{(Nullable ? "" : " not null")}";
+}
+
+/// <summary>An immutable map from metadata keys to raw JSON values, compared by content.</summary>
+public sealed class FieldMetadata : IEquatable<FieldMetadata>
+{
+    public static readonly FieldMetadata Empty = new(new SortedDictionary<string, string>(StringComparer.Ordinal));
+
+    private readonly SortedDictionary<string, string> _values;
+
+    private FieldMetadata(SortedDictionary<string, string> values) => _values = values;
+
+    /// <summary>Builds metadata from key to raw JSON text (e.g. "\"a comment\"", "5", "{...}").</summary>
+    public static FieldMetadata FromJson(IEnumerable<KeyValuePair<string, string>> rawJsonValues)
+    {
+        var d = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kv in rawJsonValues) d[kv.Key] = kv.Value;
+        return d.Count == 0 ? Empty : new FieldMetadata(d);
+    }
+
+    public int Count => _values.Count;
+
+    public IEnumerable<KeyValuePair<string, string>> RawJson => _values;
+
+    public bool TryGetRawJson(string key, out string rawJson) => _values.TryGetValue(key, out rawJson!);
+
+    /// <summary>A copy with <paramref name="key"/> set to the raw JSON <paramref name="rawJson"/>.</summary>
+    public FieldMetadata With(string key, string rawJson)
+    {
+        var d = new SortedDictionary<string, string>(_values, StringComparer.Ordinal) { [key] = rawJson };
+        return new FieldMetadata(d);
+    }
+
+    /// <summary>A copy without <paramref name="key"/>.</summary>
+    public FieldMetadata Without(string key)
+    {
+        if (!_values.ContainsKey(key)) return this;
+        var d = new SortedDictionary<string, string>(_values, StringComparer.Ordinal);
+        d.Remove(key);
+        return d.Count == 0 ? Empty : new FieldMetadata(d);
+    }
+
+    public bool Equals(FieldMetadata? other) => other is not null && _values.Count == other._values.Count && _values.SequenceEqual(other._values);
+
+    public override bool Equals(object? obj) => Equals(obj as FieldMetadata);
+
+    public override int GetHashCode() => _values.Count;
 }
