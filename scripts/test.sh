@@ -5,9 +5,10 @@
 #
 # Installs what is missing (Debian packages: nodejs, npm, libzstd1, zstd, gzip, postgresql; npm packages of
 # tests/peers/duckdb and tests/peers/azurite, locally), starts a throwaway PostgreSQL server and an Azurite blob
-# service on free 127.0.0.1 ports with their data in a temp folder, exports where they are, runs
-# `dotnet test DeltaLite.sln -c Release`, and exits with its exit code. Everything it started is stopped and
-# the temp folder removed on exit, including on failure or Ctrl-C. Safe to run again and again, from any folder.
+# service on free 127.0.0.1 ports with their data in a temp folder, exports where they are, builds the solution
+# and runs `dotnet test DeltaLite.sln -c Release`, and exits with the exit code of the tests. Everything it started
+# is stopped and the temp folder removed on exit, including on failure or Ctrl-C. Safe to run again and again,
+# from any folder.
 #
 # Exports for the tests:
 #   DELTALITE_TEST_PG                         Npgsql connection string (database deltalite_test)
@@ -124,7 +125,9 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v gzip >/dev/null 2>&1 || missing+=(gzip)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
-if ! { /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -q 'libzstd\.so\.1 '; then missing+=(libzstd1); fi
+# (captured first: with pipefail, `ldconfig -p | grep -q` fails when grep stops reading early)
+ld_cache="$({ /sbin/ldconfig -p || ldconfig -p; } 2>/dev/null || true)"
+case "$ld_cache" in *"libzstd.so.1 "*) ;; *) missing+=(libzstd1) ;; esac
 PG_BIN="$(find_pg_bin)"
 if [ -z "$PG_BIN" ] || { [ ! -x "$PG_BIN/psql" ] && ! command -v psql >/dev/null 2>&1; }; then
   missing+=(postgresql)
@@ -155,8 +158,29 @@ npm_ci_if_stale "$ROOT/tests/peers/duckdb"
 npm_ci_if_stale "$ROOT/tests/peers/azurite"
 
 export DELTALITE_DUCKDB_PEER="$ROOT/tests/peers/duckdb/duckdb-peer.mjs"
-node "$DELTALITE_DUCKDB_PEER" sql "SELECT 42 AS answer" | grep -q '"answer":42' \
-  || die "the DuckDB peer does not run: node $DELTALITE_DUCKDB_PEER sql 'SELECT 42 AS answer'"
+peer_check="$(node "$DELTALITE_DUCKDB_PEER" sql "SELECT 42 AS answer")" || true
+[ "$peer_check" = '{"answer":42}' ] \
+  || die "the DuckDB peer does not run: node $DELTALITE_DUCKDB_PEER sql 'SELECT 42 AS answer' printed '$peer_check'"
+
+# ----------------------------------------------------------------------------------------------------------------
+# Build (before starting any service, to fail fast)
+
+# dotnet runs in the background so that a TERM/INT reaches our trap at once (bash defers traps while a foreground
+# child runs); the trap stops it.
+run_dotnet() {
+  dotnet "$@" </dev/null &
+  DOTNET_PID=$!
+  local status=0
+  wait "$DOTNET_PID" || status=$?
+  DOTNET_PID=""
+  return "$status"
+}
+
+# The whole solution first: `dotnet test` alone builds only the test projects and what they reference.
+log "dotnet build DeltaLite.sln -c Release"
+rc=0
+run_dotnet build "$ROOT/DeltaLite.sln" -c Release -nologo -clp:ErrorsOnly || rc=$?
+if [ "$rc" -ne 0 ]; then log "ERROR: the build failed (dotnet build exit code $rc)"; exit "$rc"; fi
 
 # ----------------------------------------------------------------------------------------------------------------
 # Services
@@ -250,18 +274,11 @@ log "Azurite ready: $DELTALITE_TEST_AZURITE_BLOB answered"
 # ----------------------------------------------------------------------------------------------------------------
 # Tests
 
-log "dotnet test DeltaLite.sln -c Release $*"
+log "dotnet test DeltaLite.sln -c Release --no-build $*"
 rm -f "$ROOT"/TestResults/deltalite*.trx
-# In the background so that a TERM/INT reaches our trap at once (bash defers traps while a foreground child runs).
-dotnet test "$ROOT/DeltaLite.sln" -c Release \
+run_dotnet test "$ROOT/DeltaLite.sln" -c Release --no-build \
   --logger "console;verbosity=minimal" \
   --logger "trx;LogFilePrefix=deltalite" --results-directory "$ROOT/TestResults" \
-  "$@" </dev/null &
-DOTNET_PID=$!
-set +e
-wait "$DOTNET_PID"
-rc=$?
-set -e
-DOTNET_PID=""
+  "$@" || rc=$?
 if [ "$rc" -eq 0 ]; then log "tests passed"; else log "tests FAILED (dotnet test exit code $rc)"; fi
 exit "$rc"
