@@ -31,6 +31,7 @@
 //   timestamps print as "infinity" / "-infinity".
 // Errors: one line on stderr, exit code 1 (2 for usage errors).
 
+import { statSync } from 'node:fs';
 import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 
 const USAGE = 'usage: duckdb-peer.mjs rows FILE [--columns a,b] | types FILE | schema FILE | metadata FILE | sql QUERY | dump FILE...';
@@ -324,9 +325,18 @@ function parquetSource(file) {
   return `read_parquet(${sqlString(file)}, binary_as_string=false, hive_partitioning=false)`;
 }
 
+// FILE is one existing file, never a glob: DuckDB would otherwise expand *, ? and [..] into several files.
 function requireFile(args, command) {
   if (args.length < 1 || !args[0]) throw new UsageError(`${command}: missing FILE. ${USAGE}`);
-  return args[0];
+  const file = args[0];
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw new Error(`${command}: no such file: ${file}`);
+  }
+  if (!stat.isFile()) throw new Error(`${command}: not a file: ${file}`);
+  return file;
 }
 
 function parseRowsArgs(args) {
