@@ -1,0 +1,312 @@
+using System.Runtime.CompilerServices;
+using DeltaLite.Actions;
+using DeltaLite.DeletionVectors;
+using DeltaLite.Expressions;
+using DeltaLite.Parquet;
+using DeltaLite.Partitions;
+using DeltaLite.Schema;
+using DeltaLite.Storage;
+using ParquetSchema = DeltaLite.Parquet.Schema;
+
+namespace DeltaLite.Snapshots;
+
+public sealed partial class Snapshot
+{
+    private ParquetSchema? _schema;
+    private Dictionary<string, (string Logical, DataType Type)>? _statsColumns;
+
+    /// <summary>The table's logical schema at this version.</summary>
+    public ParquetSchema Schema => _schema ??= DeltaSchema.Parse(Metadata.SchemaString);
+
+    /// <summary>The column mapping mode of the table (none, name or id).</summary>
+    public ColumnMappingMode ColumnMapping => DeltaSchema.ParseColumnMappingMode(Configuration);
+
+    /// <summary>The physical name of a top-level column (its logical name without column mapping).</summary>
+    public string PhysicalName(string column)
+    {
+        int i = Schema.IndexOf(column);
+        if (i < 0) throw new ArgumentException($"{Store.DisplayRoot}: no column '{column}' at version {Version}.", nameof(column));
+        return DeltaSchema.PhysicalName(Schema[i], ColumnMapping);
+    }
+
+    /// <summary>The typed partition values of a file, by logical column name.</summary>
+    public Dictionary<string, object?> GetPartitionValues(AddFile file)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var column in PartitionColumns)
+        {
+            var field = Schema[Schema.IndexOf(column)];
+            string key = DeltaSchema.PhysicalName(field, ColumnMapping);
+            string? text = file.PartitionValues.TryGetValue(key, out var t) ? t : file.PartitionValues.TryGetValue(column, out var t2) ? t2 : null;
+            values[column] = PartitionValues.Parse(text, field.Type);
+        }
+        return values;
+    }
+
+    /// <summary>The parsed statistics of a file (null when it has none).</summary>
+    public FileStatistics? GetStatistics(AddFile file) => FileStatistics.Parse(file.Stats, StatsColumns());
+
+    private Dictionary<string, (string Logical, DataType Type)> StatsColumns()
+    {
+        if (_statsColumns is not null) return _statsColumns;
+        var map = new Dictionary<string, (string, DataType)>(StringComparer.Ordinal);
+        void Walk(IReadOnlyList<Field> fields, string logicalPrefix, string physicalPrefix)
+        {
+            foreach (var f in fields)
+            {
+                string logical = logicalPrefix + f.Name;
+                string physical = physicalPrefix + DeltaSchema.PhysicalName(f, ColumnMapping);
+                if (f.Type is StructType s) Walk(s.Fields, logical + ".", physical + ".");
+                else map[physical] = (logical, f.Type);
+            }
+        }
+        Walk(Schema.Fields, "", "");
+        return _statsColumns = map;
+    }
+
+    /// <summary>The live files that may hold rows matching <paramref name="filter"/> (partition pruning and data skipping).</summary>
+    public IReadOnlyList<AddFile> SelectFiles(Predicate? filter)
+    {
+        if (filter is null) return Files;
+        var result = new List<AddFile>();
+        foreach (var file in Files)
+        {
+            var partition = GetPartitionValues(file);
+            if (filter.Evaluate(c => partition.TryGetValue(c, out var v) ? v : Predicate.Unknown) == false) continue;
+            var stats = GetStatistics(file);
+            if (stats is not null && !filter.MightMatch(new WithPartitions(stats, partition))) continue;
+            result.Add(file);
+        }
+        return result;
+    }
+
+    /// <summary>Statistics with partition columns known exactly.</summary>
+    private sealed class WithPartitions(FileStatistics stats, Dictionary<string, object?> partition) : IColumnStatistics
+    {
+        public long? NumRecords => stats.NumRecords;
+
+        public (object? Min, object? Max) Bounds(string column) => partition.TryGetValue(column, out var v) ? (v, v) : stats.Bounds(column);
+
+        public long? NullCount(string column) => partition.TryGetValue(column, out var v) ? (v is null ? stats.NumRecords : 0) : stats.NullCount(column);
+    }
+
+    /// <summary>
+    /// The rows of this version: <paramref name="columns"/> (all when null) in that order, partition values filled in,
+    /// deleted rows (deletion vectors) left out, and only rows matching <paramref name="filter"/>.
+    /// </summary>
+    public async IAsyncEnumerable<RecordBatch> ReadAsync(IReadOnlyList<string>? columns = null, Predicate? filter = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var output = ResolveColumns(columns);
+        var needed = output.ToList();
+        if (filter is not null)
+        {
+            foreach (var c in filter.Columns)
+            {
+                string top = c.Split('.')[0];
+                int i = Schema.IndexOf(top);
+                if (i < 0) throw new ArgumentException($"{Store.DisplayRoot}: the filter names column '{c}', which the table does not have at version {Version}.");
+                if (!needed.Contains(Schema[i])) needed.Add(Schema[i]);
+            }
+        }
+        var outSchema = new ParquetSchema(output);
+        foreach (var file in SelectFiles(filter))
+        {
+            await foreach (var batch in ReadFileAsync(file, needed, cancellationToken).ConfigureAwait(false))
+            {
+                var result = batch;
+                if (filter is not null) result = ApplyFilter(result, filter);
+                if (result.RowCount == 0) continue;
+                if (needed.Count != output.Count) result = result.Select(output.Select(f => f.Name));
+                yield return new RecordBatch(outSchema, result.Columns, result.RowCount);
+            }
+        }
+    }
+
+    /// <summary>Every matching row in memory.</summary>
+    public async Task<List<RecordBatch>> ReadAllAsync(IReadOnlyList<string>? columns = null, Predicate? filter = null, CancellationToken cancellationToken = default)
+    {
+        var list = new List<RecordBatch>();
+        await foreach (var b in ReadAsync(columns, filter, cancellationToken).ConfigureAwait(false)) list.Add(b);
+        return list;
+    }
+
+    /// <summary>The rows as a <see cref="System.Data.Common.DbDataReader"/> (streams; blocks the calling thread while it reads).</summary>
+    public BatchDataReader GetDataReader(IReadOnlyList<string>? columns = null, Predicate? filter = null) =>
+        new(new ParquetSchema(ResolveColumns(columns)), ReadAsync(columns, filter).ToBlockingEnumerable());
+
+    /// <summary>Counts the rows of this version (from statistics when every file has them and nothing is deleted).</summary>
+    public async Task<long> CountRowsAsync(Predicate? filter = null, CancellationToken cancellationToken = default)
+    {
+        if (filter is null)
+        {
+            long total = 0;
+            bool exact = true;
+            foreach (var f in Files)
+            {
+                var n = GetStatistics(f)?.NumRecords;
+                if (n is null) { exact = false; break; }
+                total += n.Value - (f.DeletionVector?.Cardinality ?? 0);
+            }
+            if (exact) return total;
+        }
+        long count = 0;
+        var first = Schema.Fields.Count > 0 ? new[] { (PartitionColumns.Count > 0 ? PartitionColumns[0] : Schema[0].Name) } : null;
+        await foreach (var b in ReadAsync(first, filter, cancellationToken).ConfigureAwait(false)) count += b.RowCount;
+        return count;
+    }
+
+    private List<Field> ResolveColumns(IReadOnlyList<string>? columns)
+    {
+        if (columns is null) return Schema.Fields.ToList();
+        var list = new List<Field>(columns.Count);
+        foreach (var c in columns)
+        {
+            int i = Schema.IndexOf(c);
+            if (i < 0)
+                throw new ArgumentException($"{Store.DisplayRoot}: no column '{c}' at version {Version}. The table has: {string.Join(", ", Schema.Fields.Select(f => f.Name))}.", nameof(columns));
+            list.Add(Schema[i]);
+        }
+        return list;
+    }
+
+    private RecordBatch ApplyFilter(RecordBatch batch, Predicate filter)
+    {
+        var mask = new bool[batch.RowCount];
+        var cols = new Dictionary<string, ColumnVector>(StringComparer.Ordinal);
+        for (int c = 0; c < batch.Columns.Count; c++) cols[batch.Schema[c].Name] = batch.Columns[c];
+        for (int r = 0; r < batch.RowCount; r++)
+        {
+            int row = r;
+            mask[r] = filter.Evaluate(name => Lookup(cols, name, row)) == true;
+        }
+        return VectorOps.Filter(batch, mask);
+    }
+
+    private static object? Lookup(Dictionary<string, ColumnVector> cols, string name, int row)
+    {
+        var parts = name.Split('.');
+        if (!cols.TryGetValue(parts[0], out var v)) return Predicate.Unknown;
+        for (int i = 1; i < parts.Length; i++)
+        {
+            if (v is not StructVector s) return Predicate.Unknown;
+            if (s.IsNull(row)) return null;
+            int k = ((StructType)s.Type).IndexOf(parts[i]);
+            if (k < 0) return Predicate.Unknown;
+            v = s.Children[k];
+        }
+        return v.GetValue(row);
+    }
+
+    /// <summary>Reads the given logical columns of one file, cast to the table's types, with deleted rows removed.</summary>
+    internal async IAsyncEnumerable<RecordBatch> ReadFileAsync(AddFile file, IReadOnlyList<Field> fields, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string path = ResolveDataPath(file.Path);
+        var mode = ColumnMapping;
+        var partitionSet = new HashSet<string>(PartitionColumns, StringComparer.Ordinal);
+        RoaringBitmapArray? deleted = file.DeletionVector is null ? null
+            : await DeletionVectorReader.ReadAsync(Store, file.DeletionVector, ct).ConfigureAwait(false);
+
+        await using var reader = await OpenDataFileAsync(path, file.Size, ct).ConfigureAwait(false);
+        var fileSchema = reader.Schema;
+        // Which file column holds each wanted (non-partition) field.
+        var fileColumns = new List<string>();
+        var sources = new (Field Field, int FileIndex)[fields.Count];
+        for (int i = 0; i < fields.Count; i++)
+        {
+            var f = fields[i];
+            if (partitionSet.Contains(f.Name)) { sources[i] = (f, -2); continue; }
+            int idx = FindInFile(fileSchema, f, mode);
+            if (idx >= 0 && !fileColumns.Contains(fileSchema[idx].Name)) fileColumns.Add(fileSchema[idx].Name);
+            sources[i] = (f, idx);
+        }
+        var partitionText = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var column in PartitionColumns)
+        {
+            var field = Schema[Schema.IndexOf(column)];
+            string key = DeltaSchema.PhysicalName(field, mode);
+            partitionText[column] = file.PartitionValues.TryGetValue(key, out var t) ? t : file.PartitionValues.TryGetValue(column, out var t2) ? t2 : null;
+        }
+
+        long rowOffset = 0;
+        var outSchema = new ParquetSchema(fields);
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            ct.ThrowIfCancellationRequested();
+            int n = checked((int)reader.Metadata.RowGroups[g].NumRows);
+            var raw = fileColumns.Count > 0 ? await reader.ReadRowGroupAsync(g, fileColumns, ct).ConfigureAwait(false) : null;
+            var vectors = new ColumnVector[fields.Count];
+            for (int i = 0; i < fields.Count; i++)
+            {
+                var (field, idx) = sources[i];
+                if (idx == -2) vectors[i] = PartitionValues.Constant(partitionText[field.Name], field.Type, n);
+                else if (idx < 0)
+                {
+                    if (!field.Nullable) throw new DeltaLogException($"{Store.DisplayRoot}/{path}: the file has no column for non-nullable '{field.Name}'.");
+                    vectors[i] = ConstantVectors.Nulls(field.Type, n);
+                }
+                else
+                {
+                    var source = raw!.Column(fileSchema[idx].Name);
+                    var physicalType = mode == ColumnMappingMode.None ? field.Type : DeltaSchema.ToPhysical(new ParquetSchema(field), mode)[0].Type;
+                    var cast = ColumnCast.Cast(source, physicalType, field.Name);
+                    vectors[i] = mode == ColumnMappingMode.None ? cast : Retype(cast, field.Type);
+                }
+            }
+            var batch = new RecordBatch(outSchema, vectors, n);
+            if (deleted is not null)
+            {
+                var isDeleted = new bool[n];
+                deleted.FillDeleted(isDeleted, rowOffset);
+                for (int r = 0; r < n; r++) isDeleted[r] = !isDeleted[r];
+                batch = VectorOps.Filter(batch, isDeleted);
+            }
+            rowOffset += n;
+            yield return batch;
+        }
+    }
+
+    private async Task<ParquetReader> OpenDataFileAsync(string path, long size, CancellationToken ct)
+    {
+        try
+        {
+            return await StoreParquet.OpenAsync(Store, path, size, ct).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException e)
+        {
+            throw new DeltaLogException($"{Store.DisplayRoot}: data file '{path}' of version {Version} is missing (was it vacuumed or deleted by hand?).", e);
+        }
+    }
+
+    /// <summary>The store path of a data file from its add.path (a URI-encoded relative path).</summary>
+    public string ResolveDataPath(string addPath)
+    {
+        if (addPath.Contains("://", StringComparison.Ordinal) || addPath.StartsWith('/'))
+        {
+            var root = Store.DisplayRoot.TrimEnd('/');
+            var decoded = Uri.UnescapeDataString(addPath);
+            foreach (var prefix in new[] { root + "/", "file://" + root + "/", "file:" + root + "/" })
+                if (decoded.StartsWith(prefix, StringComparison.Ordinal)) return decoded[prefix.Length..];
+            throw new DeltaLogException($"{Store.DisplayRoot}: data file '{addPath}' lies outside the table; absolute paths elsewhere are not supported.");
+        }
+        return PartitionValues.FromUriPath(addPath);
+    }
+
+    private static int FindInFile(ParquetSchema fileSchema, Field field, ColumnMappingMode mode)
+    {
+        if (mode == ColumnMappingMode.Id && DeltaSchema.GetColumnMappingId(field) is int id)
+        {
+            for (int i = 0; i < fileSchema.Count; i++) if (fileSchema[i].FieldId == id) return i;
+        }
+        return fileSchema.IndexOf(DeltaSchema.PhysicalName(field, mode));
+    }
+
+    /// <summary>The same values under another type of the same shape (physical names back to logical names).</summary>
+    private static ColumnVector Retype(ColumnVector v, DataType type) => (v, type) switch
+    {
+        (StructVector s, StructType t) => new StructVector(t, s.Children.Select((c, i) => Retype(c, t.Fields[i].Type)).ToArray(), s.Length, s.Validity),
+        (ListVector l, ListType t) => new ListVector(t, l.Offsets, Retype(l.Values, t.Element.Type), l.Length, l.Validity),
+        (MapVector m, MapType t) => new MapVector(t, m.Offsets, Retype(m.Keys, t.Key.Type), Retype(m.Values, t.Value.Type), m.Length, m.Validity),
+        _ => v,
+    };
+}
