@@ -15,7 +15,7 @@ public sealed class RoaringBitmapArray
     /// <summary>Magic number of the portable format (the one the Delta protocol specifies).</summary>
     public const int PortableMagicNumber = 1681511377;
 
-    /// <summary>Magic number of Delta's older "native" layout, which the protocol does not specify.</summary>
+    /// <summary>Magic number (big-endian) of Delta's older "native" layout, used by the protocol's inline example.</summary>
     private const int NativeMagicNumber = 1681511376;
 
     private const uint SerialCookieNoRunContainer = 12346;
@@ -256,7 +256,8 @@ public sealed class RoaringBitmapArray
     }
 
     /// <summary>
-    /// Reads the portable serialization with Delta's magic number. Every count and length is checked against the
+    /// Reads the portable serialization with Delta's magic number (and Delta's older "native" layout, magic number
+    /// 1681511376, which the protocol's inline example uses). Every count and length is checked against the
     /// bytes present before anything is allocated, so corrupt input fails fast and never allocates beyond its size.
     /// </summary>
     /// <exception cref="InvalidDataException">The bytes are not a valid serialization (wrong magic number, truncated,
@@ -264,9 +265,8 @@ public sealed class RoaringBitmapArray
     public static RoaringBitmapArray Deserialize(ReadOnlySpan<byte> data)
     {
         if (data.Length < 4) throw Corrupt($"{data.Length} bytes is shorter than the 4-byte magic number");
+        if (BinaryPrimitives.ReadInt32BigEndian(data) == NativeMagicNumber) return DeserializeNative(data);
         int magic = BinaryPrimitives.ReadInt32LittleEndian(data);
-        if (magic == NativeMagicNumber)
-            throw Corrupt($"magic number {magic} is Delta's native bitmap layout, which is not supported; expected the portable format ({PortableMagicNumber})");
         if (magic != PortableMagicNumber)
             throw Corrupt($"magic number {magic} (0x{(uint)magic:X8}) is not the deletion vector magic number {PortableMagicNumber}");
         if (data.Length < 12) throw Corrupt($"{data.Length} bytes ends inside the 8-byte bucket count");
@@ -294,6 +294,39 @@ public sealed class RoaringBitmapArray
             buckets.Add(bucket);
         }
         if (pos != data.Length) throw Corrupt($"{data.Length - pos} bytes follow the last bucket (the bitmap ends at byte {pos} of {data.Length})");
+        return new RoaringBitmapArray([.. keys], [.. buckets]);
+    }
+
+    /// <summary>
+    /// Delta's older "native" layout, which the protocol's inline example (rows 3, 4, 7, 11, 18, 29) uses: the magic
+    /// number 1681511376 and the number of 32-bit bitmaps as big-endian 32-bit values, then for each bitmap, whose
+    /// key is its position (0, 1, 2, ...), its size as a big-endian 32-bit value and a standard 32-bit Roaring bitmap.
+    /// </summary>
+    private static RoaringBitmapArray DeserializeNative(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 8) throw Corrupt($"native layout: {data.Length} bytes ends inside the bitmap count");
+        int count = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
+        int available = data.Length - 8;
+        if (count < 0 || count > available / MinBucketBytes)
+            throw Corrupt($"native layout: the bitmap count {count} needs at least {MinBucketBytes} bytes each, but only {available} bytes follow");
+        var keys = new List<uint>(count);
+        var buckets = new List<Bucket>(count);
+        int pos = 8;
+        for (int b = 0; b < count; b++)
+        {
+            if (data.Length - pos < 4) throw Corrupt($"native layout: bitmap {b} of {count}: the data ends at byte {pos}, inside its size");
+            int size = BinaryPrimitives.ReadInt32BigEndian(data[pos..]);
+            pos += 4;
+            if (size < 0 || size > data.Length - pos)
+                throw Corrupt($"native layout: bitmap {b} claims {size} bytes, but {data.Length - pos} remain");
+            var bucket = ReadBitmap(data.Slice(pos, size), pos, (ulong)b, out int consumed);
+            if (consumed != size) throw Corrupt($"native layout: bitmap {b} claims {size} bytes but its containers take {consumed}");
+            pos += size;
+            if (bucket.Containers.Length == 0) continue;
+            keys.Add((uint)b);
+            buckets.Add(bucket);
+        }
+        if (pos != data.Length) throw Corrupt($"native layout: {data.Length - pos} bytes follow the last bitmap (it ends at byte {pos} of {data.Length})");
         return new RoaringBitmapArray([.. keys], [.. buckets]);
     }
 
