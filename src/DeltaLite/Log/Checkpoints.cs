@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using DeltaLite.Storage;
+
+namespace DeltaLite.Log;
+
+/// <summary>When to checkpoint after a commit.</summary>
+internal static class Checkpoints
+{
+    /// <summary>
+    /// Writes a checkpoint of <paramref name="version"/> when it is a multiple of the table's checkpoint interval.
+    /// The commit has already landed, so a failure here is reported, never thrown: the next commit tries again.
+    /// </summary>
+    public static async Task<bool> MaybeCheckpointAsync(DeltaTable table, long version, CancellationToken ct)
+    {
+        if (version == 0) return false;
+        try
+        {
+            var snapshot = await table.GetSnapshotAsync(version, ct).ConfigureAwait(false);
+            if (version % Retention.CheckpointInterval(snapshot.Configuration) != 0) return false;
+            await CheckpointWriter.WriteAsync(snapshot, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or DeltaLogException or UnauthorizedAccessException)
+        {
+            Trace.TraceWarning($"{table.Location}: checkpoint of version {version} failed ({e.Message}); the commit stands and a later commit will checkpoint.");
+            return false;
+        }
+    }
+}
