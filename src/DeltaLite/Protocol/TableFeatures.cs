@@ -14,7 +14,7 @@ public static class TableFeatures
     /// <summary>Writer features DeltaLite honours when it writes.</summary>
     public static readonly IReadOnlySet<string> SupportedWriterFeatures = new HashSet<string>(StringComparer.Ordinal)
     {
-        "appendOnly", "columnMapping", "timestampNtz", "domainMetadata", "vacuumProtocolCheck", "inCommitTimestamp",
+        "appendOnly", "columnMapping", "timestampNtz", "domainMetadata", "vacuumProtocolCheck", "inCommitTimestamp", "deletionVectors",
     };
 
     /// <summary>Throws <see cref="UnsupportedTableFeatureException"/> when the table needs a reader DeltaLite is not.</summary>
@@ -31,23 +31,48 @@ public static class TableFeatures
         }
     }
 
-    /// <summary>The writer features the table needs that DeltaLite does not honour (empty when writable).</summary>
+    /// <summary>
+    /// The writer features the table uses that DeltaLite does not honour (empty when writable). A feature that is
+    /// listed (or implied by a legacy writer version) but not in use, such as invariants with no invariant in the
+    /// schema, does not stop a writer.
+    /// </summary>
     public static IReadOnlyList<string> UnsupportedWriterFeatures(ProtocolAction p, MetadataAction m)
     {
-        var missing = new List<string>();
-        if (p.MinWriterVersion >= 7)
+        var features = new HashSet<string>(StringComparer.Ordinal);
+        if (p.MinWriterVersion >= 7) features.UnionWith(p.WriterFeatures ?? []);
+        else
         {
-            missing.AddRange((p.WriterFeatures ?? []).Where(f => !SupportedWriterFeatures.Contains(f)));
-            return missing;
+            if (p.MinWriterVersion >= 2) features.UnionWith(["appendOnly", "invariants"]);
+            if (p.MinWriterVersion >= 3) features.Add("checkConstraints");
+            if (p.MinWriterVersion >= 4) features.UnionWith(["changeDataFeed", "generatedColumns"]);
+            if (p.MinWriterVersion >= 5) features.Add("columnMapping");
+            if (p.MinWriterVersion >= 6) features.Add("identityColumns");
         }
-        // Legacy versions imply features; only those actually in use stop a writer.
+        var missing = new List<string>();
         if (p.MinWriterVersion > 7) missing.Add($"writerVersion{p.MinWriterVersion}");
-        if (p.MinWriterVersion >= 2 && m.SchemaString.Contains("\"delta.invariants\"", StringComparison.Ordinal)) missing.Add("invariants");
-        if (p.MinWriterVersion >= 3 && m.Configuration.Keys.Any(k => k.StartsWith("delta.constraints.", StringComparison.Ordinal))) missing.Add("checkConstraints");
-        if (p.MinWriterVersion >= 4 && m.Configuration.TryGetValue("delta.enableChangeDataFeed", out var cdf) && cdf.Equals("true", StringComparison.OrdinalIgnoreCase)) missing.Add("changeDataFeed");
-        if (p.MinWriterVersion >= 4 && m.SchemaString.Contains("\"delta.generationExpression\"", StringComparison.Ordinal)) missing.Add("generatedColumns");
-        if (p.MinWriterVersion >= 6 && m.SchemaString.Contains("\"delta.identity.", StringComparison.Ordinal)) missing.Add("identityColumns");
+        foreach (var f in features.Order(StringComparer.Ordinal))
+        {
+            bool inUse = f switch
+            {
+                "invariants" => m.SchemaString.Contains("\"delta.invariants\"", StringComparison.Ordinal),
+                "checkConstraints" => m.Configuration.Keys.Any(k => k.StartsWith("delta.constraints.", StringComparison.Ordinal)),
+                "changeDataFeed" => m.Configuration.TryGetValue("delta.enableChangeDataFeed", out var cdf) && cdf.Equals("true", StringComparison.OrdinalIgnoreCase),
+                "generatedColumns" => m.SchemaString.Contains("\"delta.generationExpression\"", StringComparison.Ordinal),
+                "identityColumns" => m.SchemaString.Contains("\"delta.identity.", StringComparison.Ordinal),
+                _ => !SupportedWriterFeatures.Contains(f),
+            };
+            if (inUse && !SupportedWriterFeatures.Contains(f)) missing.Add(f);
+        }
         return missing;
+    }
+
+    /// <summary>Throws <see cref="UnsupportedTableFeatureException"/> when DeltaLite may not write the table.</summary>
+    public static void CheckWritable(ProtocolAction p, MetadataAction m, string table)
+    {
+        var missing = UnsupportedWriterFeatures(p, m);
+        if (missing.Count > 0)
+            throw new UnsupportedTableFeatureException(
+                $"{table}: the table uses writer feature{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(f => $"'{f}'"))}, which DeltaLite does not support; it can read the table but not write it.", missing);
     }
 
     /// <summary>True when the table has the (reader or writer) feature, by name or implied by a legacy version.</summary>

@@ -1,0 +1,30 @@
+using DeltaLite.Parquet.Metadata;
+
+namespace DeltaLite.Writes;
+
+/// <summary>How data files are written.</summary>
+public sealed record WriteOptions
+{
+    /// <summary>Files roll over at about this size; null: the table's delta.targetFileSize, else 128 MiB.</summary>
+    public long? TargetFileSize { get; init; }
+
+    public CompressionCodec Compression { get; init; } = CompressionCodec.Snappy;
+
+    /// <summary>Rows per Parquet row group (at most).</summary>
+    public int RowGroupMaxRows { get; init; } = 1 << 20;
+
+    /// <summary>Add new nullable columns of the data to the table schema instead of failing.</summary>
+    public bool MergeSchema { get; init; }
+
+    /// <summary>An application transaction to record (and to skip the write when already applied).</summary>
+    public (string AppId, long Version)? ApplicationTransaction { get; init; }
+
+    /// <summary>Domain metadata to commit with the data (e.g. an ingestion watermark).</summary>
+    public IReadOnlyList<Actions.DomainMetadataAction>? DomainMetadata { get; init; }
+
+    /// <summary>Extra commitInfo members.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>? CommitInfo { get; init; }
+
+    /// <summary>Partitions kept open at once while writing (more partitions close the oldest file early).</summary>
+    public int MaxOpenFiles { get; init; } = 32;
+}
