@@ -43,9 +43,11 @@ internal sealed class PostgresLoanTarget : ILoanTarget
     internal static string CreateTableSql(TableName t)
     {
         var columns = LoanSchema.Columns.Select(c => $"{Quote(c.Name)} {SqlType(c)}{(c.Nullable ? "" : " NOT NULL")}{(c.Name == "id" ? " PRIMARY KEY" : "")}");
-        return $"CREATE TABLE IF NOT EXISTS {QualifiedName(t)} (\n  {string.Join(",\n  ", columns)}\n);\n"
-            + $"CREATE INDEX IF NOT EXISTS {Quote("ix_" + t.Name + "_updated_at")} ON {QualifiedName(t)} ({Quote("updated_at")});";
+        return $"CREATE TABLE IF NOT EXISTS {QualifiedName(t)} (\n  {string.Join(",\n  ", columns)}\n);";
     }
+
+    internal static string CreateIndexSql(TableName t) =>
+        $"CREATE INDEX IF NOT EXISTS {Quote("ix_" + t.Name + "_updated_at")} ON {QualifiedName(t)} ({Quote("updated_at")});";
 
     internal static string CopySql(string qualifiedTable, IEnumerable<LoanColumn> columns) =>
         $"COPY {qualifiedTable} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)";
@@ -69,6 +71,7 @@ internal sealed class PostgresLoanTarget : ILoanTarget
         }
         await ExecuteAsync(CreateTableSql(_table), ct).ConfigureAwait(false);
         await CheckColumnsAsync(ct).ConfigureAwait(false);
+        await ExecuteAsync(CreateIndexSql(_table), ct).ConfigureAwait(false);
 
         await using var cmd = new NpgsqlCommand($"SELECT max(id), max(extract(year from issue_d))::int, max(extract(year from updated_at at time zone 'UTC'))::int FROM {QualifiedName(_table)}", Connection);
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal sealed class SqlServerLoanTarget : ILoanTarget
         }
         await ExecuteAsync(SqlServerSql.CreateTable(_table), null, ct).ConfigureAwait(false);
 
-        await using (var columns = new SqlCommand(SqlServerSql.ColumnNames(_table), Connection))
+        await using (var columns = new SqlCommand(SqlServerSql.ColumnNames(), Connection))
         {
             columns.Parameters.AddWithValue("@table", (_table.Schema ?? "dbo") + "." + _table.Name);
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -34,7 +34,7 @@ internal static class SqlServerSql
         + $"    CONSTRAINT {Quote("PK_" + t.Name)} PRIMARY KEY CLUSTERED ({Quote("id")})\n  );\n"
         + $"  CREATE INDEX {Quote("ix_" + t.Name + "_updated_at")} ON {QualifiedName(t)} ({Quote("updated_at")});\nEND";
 
-    public static string ColumnNames(TableName t) =>
+    public static string ColumnNames() =>
         "SELECT c.name FROM sys.columns AS c WHERE c.object_id = OBJECT_ID(@table)";
 
     public static string State(TableName t) =>

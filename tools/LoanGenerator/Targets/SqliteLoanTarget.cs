@@ -32,15 +32,18 @@ internal sealed class SqliteLoanTarget : ILoanTarget
 
     internal static string SqlType(LoanColumn c) => c.Kind is LoanColumnKind.BigInt or LoanColumnKind.Int ? "INTEGER" : "TEXT";
 
-    /// <summary>The CREATE TABLE and CREATE INDEX statements.</summary>
+    /// <summary>The CREATE TABLE statement.</summary>
     internal static string CreateTableSql(string table)
     {
         var columns = LoanSchema.Columns.Select(c => c.Name == "id"
             ? $"{Quote(c.Name)} INTEGER PRIMARY KEY"
             : $"{Quote(c.Name)} {SqlType(c)}{(c.Nullable ? "" : " NOT NULL")}");
-        return $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n  {string.Join(",\n  ", columns)}\n);\n"
-            + $"CREATE INDEX IF NOT EXISTS {Quote("ix_" + table + "_updated_at")} ON {Quote(table)} ({Quote("updated_at")});";
+        return $"CREATE TABLE IF NOT EXISTS {Quote(table)} (\n  {string.Join(",\n  ", columns)}\n);";
     }
+
+    /// <summary>The index on updated_at (created after the columns were checked).</summary>
+    internal static string CreateIndexSql(string table) =>
+        $"CREATE INDEX IF NOT EXISTS {Quote("ix_" + table + "_updated_at")} ON {Quote(table)} ({Quote("updated_at")});";
 
     public async Task<TargetState> OpenAsync(CancellationToken ct)
     {
@@ -66,6 +69,7 @@ internal sealed class SqliteLoanTarget : ILoanTarget
             throw new LoanGeneratorException($"cannot open SQLite database '{builder.DataSource}': {OneLine(e.Message)}");
         }
         await CheckColumnsAsync(ct).ConfigureAwait(false);
+        await ExecuteAsync(CreateIndexSql(_table.Name), ct).ConfigureAwait(false);
 
         await using var cmd = Connection.CreateCommand();
         cmd.CommandText = $"SELECT max(id), max(issue_d), max(updated_at) FROM {Quoted}";
