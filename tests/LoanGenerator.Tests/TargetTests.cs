@@ -95,3 +95,14 @@ public sealed class TargetTests
         }
     }
 }
+
+public sealed class NativeBinderTests
+{
+    [Fact]
+    public void Native_sqlite_entry_points_resolve_to_the_loaded_library()
+    {
+        using var dir = new TempFolder();
+        Runs.Sqlite(dir.File("n.db"), 2020, 10);
+        Assert.True(DeltaLite.LoanGenerator.Targets.NativeSqliteBinder.Available);
+    }
+}

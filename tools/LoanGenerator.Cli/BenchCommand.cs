@@ -5,8 +5,8 @@ using Npgsql;
 namespace DeltaLite.LoanGenerator.Cli;
 
 /// <summary>
-/// <c>loangen bench --loans N [--targets sqlite,csv,postgres] [--pg "..."]</c>: generates one year of N loans into a
-/// fresh copy of each target and prints rows/s and peak resident memory (VmHWM from /proc/self/status, reset through
+/// <c>loangen bench --loans N [--targets none,sqlite,csv,postgres] [--pg "..."]</c>: generates one year of N loans into a
+/// fresh copy of each target ("none": generation only) and prints rows/s and peak resident memory (VmHWM from /proc/self/status, reset through
 /// /proc/self/clear_refs before each target so the figure is per target). PostgreSQL uses --pg or DELTALITE_TEST_PG and
 /// a scratch table that is dropped afterwards. Figures only: nothing is asserted.
 /// </summary>
@@ -52,6 +52,22 @@ internal static class BenchCommand
         {
             foreach (var name in targets)
             {
+                if (name == "none")
+                {
+                    // Generation only: the rows are made (on the background producer, as for a real target) and dropped.
+                    GC.Collect();
+                    ResetPeak();
+                    var watch = Stopwatch.StartNew();
+                    long made = 0;
+                    foreach (var _ in new NewLoanStream(new LoanFactory(GenerateOptions.DefaultSeed, 2020, loans, LoanGeneration.FirstLoanId), loans, null, CancellationToken.None))
+                    {
+                        made++;
+                    }
+                    watch.Stop();
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{name,-10} {made,10} {watch.Elapsed.TotalSeconds,8:0.00} {made / watch.Elapsed.TotalSeconds,10:0} {PeakMegabytes(),8:0}"));
+                    continue;
+                }
                 var kind = GeneratorCommand.ParseTarget(name);
                 if (kind == LoanTargetKind.Postgres && string.IsNullOrEmpty(pg))
                 {

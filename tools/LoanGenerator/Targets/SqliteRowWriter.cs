@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -5,25 +6,37 @@ using SQLitePCL;
 namespace DeltaLite.LoanGenerator.Targets;
 
 /// <summary>
-/// The INSERT of the SQLite target as one statement prepared once on the connection's native handle; each row rebinds
-/// its 38 parameters from one reused UTF-8 buffer (numbers and dates are formatted straight to UTF-8), which avoids
-/// boxing and string allocations per value. Values are the same text forms <see cref="SqliteLoanTarget"/> documents.
+/// One statement of the SQLite target (the INSERT, or the UPDATE of the mutable columns), prepared once on a native
+/// connection handle with numbered parameters ?1..?38 in column order (a statement may leave some unused); each row
+/// rebinds its parameters from one reused UTF-8 buffer (numbers and dates are formatted straight to UTF-8), which avoids
+/// boxing and string allocations per value. When <see cref="NativeSqliteBinder.Available"/>, the bind calls go straight
+/// to the native library and text is bound in place (SQLITE_STATIC) from the pinned buffer, which is neither moved nor
+/// rewritten before the row's step. Values are the same text forms <see cref="SqliteLoanTarget"/> documents.
 /// </summary>
-internal sealed class SqliteRowInserter : IDisposable
+internal sealed unsafe class SqliteRowWriter : IDisposable
 {
-    private readonly SqliteConnection _connection;
+    private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
-    private readonly byte[] _buffer = new byte[8192];
+    // Pinned (pinned object heap) so native binds can point into it; a row never needs more than ~1 KB.
+    private readonly byte[] _buffer = GC.AllocateArray<byte>(8192, pinned: true);
     private int _pos;
 
-    public SqliteRowInserter(SqliteConnection connection, string sql)
+    public SqliteRowWriter(sqlite3 db, string sql)
     {
-        _connection = connection;
-        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
+        _db = db;
+        var rc = raw.sqlite3_prepare_v2(db, sql, out _statement);
         Check(rc);
+        if (NativeSqliteBinder.Available)
+        {
+            // The statement handle stays referenced by this object until Dispose, so its raw pointer stays valid.
+            _native = _statement.DangerousGetHandle();
+        }
     }
 
-    public void Insert(LoanRecord r)
+    private readonly nint _native;
+
+    /// <summary>Binds the row and steps the statement; returns the number of rows changed.</summary>
+    public int Execute(LoanRecord r)
     {
         _pos = 0;
         Int(1, r.Id);
@@ -78,9 +91,12 @@ internal sealed class SqliteRowInserter : IDisposable
         {
             Check(rc);
         }
+        return raw.sqlite3_changes(_db);
     }
 
-    private void Int(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+    private void Int(int index, long value) => Check(_native != 0
+        ? NativeSqliteBinder.BindInt64(_native, index, value)
+        : raw.sqlite3_bind_int64(_statement, index, value));
 
     private void Scaled(int index, long value, int scale)
     {
@@ -117,13 +133,15 @@ internal sealed class SqliteRowInserter : IDisposable
         Bind(index, start);
     }
 
-    private void Bind(int index, int start) => Check(raw.sqlite3_bind_text(_statement, index, _buffer.AsSpan(start, _pos - start)));
+    private void Bind(int index, int start) => Check(_native != 0
+        ? NativeSqliteBinder.BindStaticText(_native, index, (byte*)Unsafe.AsPointer(ref _buffer[start]), _pos - start)
+        : raw.sqlite3_bind_text(_statement, index, _buffer.AsSpan(start, _pos - start)));
 
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)
         {
-            var message = raw.sqlite3_errmsg(_connection.Handle).utf8_to_string();
+            var message = raw.sqlite3_errmsg(_db).utf8_to_string();
             throw new SqliteException(message, rc);
         }
     }
