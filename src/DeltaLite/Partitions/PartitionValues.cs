@@ -140,9 +140,11 @@ public static partial class PartitionValues
         Int128 unscaled = value switch
         {
             decimal m => ValueConverters.FromDecimal(m, type.Scale),
+            string text => ValueConverters.TryParseDecimal(text, type.Scale, out var u) ? u
+                : throw new FormatException($"not a number with at most {type.Scale} decimal places"),
             sbyte or byte or short or ushort or int or uint or long or ulong =>
                 ValueConverters.FromDecimal(System.Convert.ToDecimal(value, CultureInfo.InvariantCulture), type.Scale),
-            _ => throw new InvalidCastException("a decimal column takes a decimal or an integer"),
+            _ => throw new InvalidCastException("a decimal column takes a decimal, an integer or decimal text"),
         };
         CheckPrecision(unscaled, type);
         return ValueConverters.DecimalToString(unscaled, type.Scale);
