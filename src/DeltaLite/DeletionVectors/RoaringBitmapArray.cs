@@ -106,7 +106,7 @@ public sealed class RoaringBitmapArray
     {
         ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
         if (deleted.IsEmpty || _buckets.Length == 0) return;
-        long lastRow = firstRow + deleted.Length - 1;
+        long lastRow = deleted.Length - 1 > long.MaxValue - firstRow ? long.MaxValue : firstRow + deleted.Length - 1;
         int b = Array.BinarySearch(_bucketKeys, (uint)(firstRow >> 32));
         if (b < 0) b = ~b;
         for (; b < _buckets.Length && _bucketKeys[b] <= (ulong)(lastRow >> 32); b++)

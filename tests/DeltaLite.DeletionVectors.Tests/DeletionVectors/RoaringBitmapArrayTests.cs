@@ -241,6 +241,11 @@ public class RoaringBitmapArrayTests
         set.FillDeleted(beyond, 6);
         Assert.All(beyond, Assert.False);
         Assert.Throws<ArgumentOutOfRangeException>(() => set.FillDeleted(new bool[1], -1));
+        // A range ending at the largest row index.
+        var top = RoaringBitmapArray.FromValues([long.MaxValue - 1, long.MaxValue]);
+        var last = new bool[3];
+        top.FillDeleted(last, long.MaxValue - 2);
+        Assert.Equal(new[] { false, true, true }, last);
     }
 
     // ------------------------------------------------------------------ corrupt input
