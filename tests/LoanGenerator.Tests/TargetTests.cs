@@ -16,8 +16,11 @@ public sealed class TargetTests
         Assert.Equal(1, SqliteRows.Scalar(db, "SELECT count(*) FROM pragma_table_info('loans') WHERE name = 'id' AND pk = 1"));
         Assert.Equal(LoanSchema.Columns.Count, SqliteRows.Scalar(db, "SELECT count(*) FROM pragma_table_info('loans')"));
         Assert.Equal(1, SqliteRows.Scalar(db, "SELECT count(*) FROM pragma_index_list('loans') AS l JOIN pragma_index_info(l.name) AS i WHERE i.name = 'updated_at'"));
-        // Decimals are TEXT that round-trips exactly (never REAL).
-        Assert.Equal(0, SqliteRows.Scalar(db, "SELECT count(*) FROM loans WHERE typeof(loan_amnt) <> 'text' OR typeof(int_rate) <> 'text' OR loan_amnt NOT LIKE '%.__'"));
+        // Decimals are declared DECIMAL(p,s) (so a SQL source knows their type); SQLite keeps them as numbers that are
+        // exact to the cent, and dates and timestamps stay text in their declared DATE / TIMESTAMP columns.
+        Assert.Equal(0, SqliteRows.Scalar(db, "SELECT count(*) FROM loans WHERE typeof(loan_amnt) NOT IN ('real', 'integer') OR typeof(int_rate) NOT IN ('real', 'integer') OR printf('%.2f', loan_amnt) * 1.0 <> loan_amnt"));
+        Assert.Equal(1, SqliteRows.Scalar(db, "SELECT count(*) FROM pragma_table_info('loans') WHERE name = 'loan_amnt' AND type = 'DECIMAL(12,2)'"));
+        Assert.Equal(0, SqliteRows.Scalar(db, "SELECT count(*) FROM loans WHERE typeof(issue_d) <> 'text' OR typeof(updated_at) <> 'text'"));
         Assert.Equal(0, SqliteRows.Scalar(db, "SELECT count(*) FROM loans WHERE typeof(id) <> 'integer' OR updated_at NOT LIKE '____-__-__ __:__:__'"));
     }
 

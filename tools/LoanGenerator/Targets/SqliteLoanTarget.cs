@@ -6,8 +6,8 @@ using SQLitePCL;
 namespace DeltaLite.LoanGenerator.Targets;
 
 /// <summary>
-/// A SQLite file. Decimals are stored as TEXT in invariant two-decimal form ("1234.50"): the declared type is TEXT so
-/// SQLite's NUMERIC affinity cannot turn them into REAL, and the text round-trips exactly. Dates are TEXT "yyyy-MM-dd",
+/// A SQLite file. Decimals are bound as invariant two-decimal text ("1234.50") into columns declared DECIMAL(p,s),
+/// which SQLite stores as REAL (NUMERIC affinity), exact to the cent at these magnitudes. Dates are TEXT "yyyy-MM-dd",
 /// timestamps TEXT "yyyy-MM-dd HH:mm:ss" in UTC (the form Microsoft.Data.Sqlite binds DateTime with, so comparisons
 /// against DateTime parameters order correctly). A year is written in one transaction with one prepared INSERT whose
 /// parameters are rebound per row (<see cref="SqliteRowWriter"/>). During that transaction the connection runs with
@@ -33,7 +33,19 @@ internal sealed class SqliteLoanTarget : ILoanTarget
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    internal static string SqlType(LoanColumn c) => c.Kind is LoanColumnKind.BigInt or LoanColumnKind.Int ? "INTEGER" : "TEXT";
+    /// <summary>
+    /// The declared type: what a SQL source reads to know a column's logical type. DECIMAL(p,s) has NUMERIC affinity,
+    /// so SQLite keeps the two-decimal text as REAL (exact to the cent for these magnitudes); DATE and TIMESTAMP values
+    /// are not numbers and stay TEXT.
+    /// </summary>
+    internal static string SqlType(LoanColumn c) => c.Kind switch
+    {
+        LoanColumnKind.BigInt or LoanColumnKind.Int => "INTEGER",
+        LoanColumnKind.Decimal => $"DECIMAL({c.Precision},{c.Scale})",
+        LoanColumnKind.Date => "DATE",
+        LoanColumnKind.Timestamp => "TIMESTAMP",
+        _ => "TEXT",
+    };
 
     /// <summary>The CREATE TABLE statement.</summary>
     internal static string CreateTableSql(string table)
