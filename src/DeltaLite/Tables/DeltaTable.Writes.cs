@@ -97,6 +97,43 @@ public sealed partial class DeltaTable
         };
     }
 
+    /// <summary>
+    /// Creates the table and writes its first rows in one commit (version 0), so a first load is one version.
+    /// Fails with <see cref="CommitConflictException"/> (TableAlreadyExists) if another writer created it meanwhile.
+    /// </summary>
+    public async Task<CommitResult> CreateWithDataAsync(Parquet.Schema schema, CreateTableOptions options, IAsyncEnumerable<RecordBatch> data,
+        WriteOptions? writeOptions = null, CancellationToken cancellationToken = default)
+    {
+        writeOptions ??= new WriteOptions();
+        if (await ExistsAsync(cancellationToken).ConfigureAwait(false))
+            throw new TableOperationException($"{Location}: a Delta table already exists here.");
+        var txn = new Transaction(this, null, "CREATE TABLE AS SELECT");
+        var actions = CreateActions(schema, options, writeOptions.DomainMetadata is not null).ToList();
+        txn.AddRange(actions);
+        var metadata = actions.OfType<MetadataAction>().Single();
+        var tableSchema = DeltaSchema.Parse(metadata.SchemaString);
+        txn.OperationParameters["partitionBy"] = new JsonArray(options.PartitionColumns.Select(c => (JsonNode?)c).ToArray()).ToJsonString();
+        await using var writer = new DataFileWriter(Store, tableSchema, options.PartitionColumns, metadata.Configuration, writeOptions);
+        SchemaAlignment? alignment = null;
+        long rows = 0;
+        await foreach (var batch in data.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            alignment ??= SchemaAlignment.Create(Location, tableSchema, batch.Schema, false, options.PartitionColumns);
+            await writer.WriteAsync(alignment.Apply(batch), cancellationToken).ConfigureAwait(false);
+            rows += batch.RowCount;
+        }
+        var added = await writer.FinishAsync(cancellationToken).ConfigureAwait(false);
+        txn.AddRange(added);
+        if (writeOptions.ApplicationTransaction is var (appId, appVersion))
+            txn.Add(new SetTransaction(appId, appVersion, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        if (writeOptions.DomainMetadata is { Count: > 0 } domains) txn.AddRange(domains);
+        txn.OperationMetrics["numFiles"] = added.Count;
+        txn.OperationMetrics["numOutputRows"] = rows;
+        txn.OperationMetrics["numOutputBytes"] = added.Sum(a => a.Size);
+        if (writeOptions.CommitInfo is not null) foreach (var kv in writeOptions.CommitInfo) txn.ExtraCommitInfo[kv.Key] = kv.Value?.DeepClone();
+        return await txn.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Appends rows as one new version.</summary>
     public Task<CommitResult> AppendAsync(IAsyncEnumerable<RecordBatch> data, WriteOptions? options = null, CancellationToken cancellationToken = default) =>
         WriteAsync("WRITE", "Append", data, overwrite: false, replaceWhere: null, options ?? new WriteOptions(), cancellationToken);
@@ -248,6 +285,7 @@ public sealed partial class DeltaTable
     {
         if (options.ApplicationTransaction is var (appId, appVersion))
             txn.Add(new SetTransaction(appId, appVersion, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        // The list may be filled while the data is read (a CSV run learns its watermark at the end): read it now.
         if (options.DomainMetadata is { Count: > 0 } domains)
         {
             if (!TableFeatures.Has(snapshot.Protocol, "domainMetadata")) txn.Add(WithWriterFeature(snapshot.Protocol, "domainMetadata"));

@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Text;
+using CsvHelper;
+using DeltaLite.Ingest.State;
+using DeltaLite.Parquet;
+
+namespace DeltaLite.Ingest.Csv;
+
+/// <summary>
+/// CSV files (plain or gzip) read with CsvHelper: one file, a folder, or a glob. Incremental by file (files already
+/// loaded, with size and modification time, are kept in the table's state) and, optionally, by a watermark column.
+/// Every value is parsed to the schema's type; a bad row stops the run naming file, line and column, or, with the
+/// quarantine policy, goes to a rejects file with the reason. No row is dropped silently.
+/// </summary>
+public sealed class CsvSource
+{
+    private readonly IngestJob _job;
+    private readonly CultureInfo _culture;
+    private readonly string _root;
+
+    public CsvSource(IngestJob job)
+    {
+        _job = job;
+        try
+        {
+            _culture = job.Culture is null ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(job.Culture);
+        }
+        catch (CultureNotFoundException e)
+        {
+            throw new IngestException($"Unknown culture '{job.Culture}'.", e);
+        }
+        _root = System.IO.Path.GetFullPath(Directory.Exists(job.Path) ? job.Path! : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(job.Path!))!);
+    }
+
+    public string Description => $"csv:{_job.Path}";
+
+    /// <summary>Rows rejected to the quarantine file in the last read.</summary>
+    public long RejectedRows { get; private set; }
+
+    /// <summary>Where rejected rows went.</summary>
+    public string? RejectsFile { get; private set; }
+
+    /// <summary>The largest watermark value read (when the job has a watermark column).</summary>
+    public WatermarkValue? MaxWatermark { get; private set; }
+
+    /// <summary>Every matching file, with its path relative to the input folder, in name order.</summary>
+    public List<(string Relative, FileInfo Info)> ListFiles()
+    {
+        string path = _job.Path!;
+        IEnumerable<string> files;
+        if (Directory.Exists(path))
+        {
+            files = Directory.EnumerateFiles(path).Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase)
+                || f.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase));
+        }
+        else if (path.IndexOfAny(['*', '?']) >= 0)
+        {
+            var dir = System.IO.Path.GetDirectoryName(path);
+            if (string.IsNullOrEmpty(dir)) dir = ".";
+            if (!Directory.Exists(dir)) throw new IngestException($"{path}: the folder '{dir}' does not exist.");
+            files = Directory.EnumerateFiles(dir, System.IO.Path.GetFileName(path));
+        }
+        else if (File.Exists(path))
+        {
+            files = [path];
+        }
+        else
+        {
+            throw new IngestException($"{path}: no such file or folder.");
+        }
+        return files.Select(f => (System.IO.Path.GetRelativePath(_root, System.IO.Path.GetFullPath(f)).Replace('\\', '/'), new FileInfo(f)))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal).ToList();
+    }
+
+    private static Stream OpenStream(FileInfo file)
+    {
+        Stream s = file.OpenRead();
+        return file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(s, CompressionMode.Decompress) : s;
+    }
+
+    /// <summary>Reader options: malformed quoting and ragged rows are reported (not silently repaired) into <paramref name="malformed"/>.</summary>
+    private CsvReaderOptions Options(List<CsvMalformedRecord> malformed) => new()
+    {
+        Separator = _job.Delimiter.Length == 1 ? _job.Delimiter[0] : throw new IngestException($"The delimiter must be one character, not '{_job.Delimiter}'."),
+        HasHeader = true,
+        TrackLineNumbers = true,
+        FormatProvider = _culture,
+        MalformedData = CsvMalformedDataHandling.Skip,
+        FieldCountMismatch = CsvFieldCountHandling.Skip,
+        OnMalformedRecord = malformed.Add,
+        MaxRecordSize = 64 << 20,
+        DetectSeparatorHint = false,
+    };
+
+    private static string Shorten(string s) => s.Length <= 80 ? s.ReplaceLineEndings(" ") : s[..80].ReplaceLineEndings(" ") + "...";
+
+    /// <summary>Infers the schema from the first rows of the first file (header names, value types).</summary>
+    public Parquet.Schema InferSchema(FileInfo file, int sampleRows = 1000)
+    {
+        var malformed = new List<CsvMalformedRecord>();
+        using var csv = CsvReader.Create(OpenStream(file), Options(malformed), leaveOpen: false);
+        string[] header;
+        List<string>[] samples;
+        try
+        {
+            csv.ReadHeader();
+            header = csv.Headers.ToArray();
+            if (header.Length == 0) throw new IngestException($"{file.FullName}: the file is empty (no header line).");
+            samples = header.Select(_ => new List<string>()).ToArray();
+            int rows = 0;
+            while (rows < sampleRows && csv.Read())
+            {
+                for (int c = 0; c < header.Length && c < csv.FieldCount; c++) samples[c].Add(csv.GetString(c));
+                rows++;
+            }
+        }
+        catch (CsvFormatException e)
+        {
+            throw new BadRowException($"{file.FullName}, line {e.LineNumber}: {OneLine(e.Message)}", file.FullName, e.LineNumber, null);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new IngestException($"{file.FullName}: the file is not valid UTF-8 ({e.Message}); convert it or give its encoding.", e);
+        }
+        CheckHeader(header, file.FullName);
+        return new Parquet.Schema(header.Select((h, c) => new Field(h, CsvSchema.Infer(samples[c], _culture))).ToArray());
+    }
+
+    private static void CheckHeader(string[] header, string file)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < header.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(header[i])) throw new IngestException($"{file}, line 1: header column {i + 1} has no name.");
+            if (!seen.Add(header[i])) throw new IngestException($"{file}, line 1: the header names column '{header[i]}' twice.");
+        }
+    }
+
+    /// <summary>
+    /// Reads the given files as batches of <paramref name="schema"/> (columns matched by header name, ignoring case).
+    /// Rows whose watermark is not above <paramref name="low"/> are left out; a CSV column absent from the schema is
+    /// an error (the caller widens the schema first when new columns are allowed).
+    /// </summary>
+    public async IAsyncEnumerable<RecordBatch> ReadAsync(IReadOnlyList<(string Relative, FileInfo Info)> files, Parquet.Schema schema,
+        WatermarkValue? low, Action<long, string>? onRows, [EnumeratorCancellation] CancellationToken ct)
+    {
+        long total = 0;
+        StreamWriter? rejects = null;
+        try
+        {
+            foreach (var (relative, info) in files)
+            {
+                var malformed = new List<CsvMalformedRecord>();
+                using var csv = CsvReader.Create(OpenStream(info), Options(malformed), leaveOpen: false);
+                csv.ReadHeader();
+                var header = csv.Headers.ToArray();
+                if (header.Length == 0) continue; // an empty file holds no rows
+                CheckHeader(header, info.FullName);
+                // Map schema columns to CSV columns by name (case-insensitive).
+                var map = new int[schema.Count];
+                for (int i = 0; i < schema.Count; i++)
+                {
+                    map[i] = Array.FindIndex(header, h => string.Equals(h, schema[i].Name, StringComparison.OrdinalIgnoreCase));
+                    if (map[i] < 0 && !schema[i].Nullable)
+                        throw new BadRowException($"{info.FullName}, line 1: column '{schema[i].Name}' is missing and may not be null.", info.FullName, 1, schema[i].Name);
+                }
+                var unknown = header.Where(h => schema.Fields.All(f => !string.Equals(f.Name, h, StringComparison.OrdinalIgnoreCase))).ToList();
+                if (unknown.Count > 0)
+                    throw new IngestException($"{info.FullName}, line 1: column{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))} {(unknown.Count > 1 ? "are" : "is")} not in the table schema (use merge-schema to add new columns).");
+                int watermarkIndex = _job.WatermarkColumn is null ? -1 : schema.IndexOf(schema.Fields.FirstOrDefault(f => string.Equals(f.Name, _job.WatermarkColumn, StringComparison.OrdinalIgnoreCase))?.Name ?? "\0");
+                if (_job.WatermarkColumn is not null && watermarkIndex < 0)
+                    throw new IngestException($"{info.FullName}: the watermark column '{_job.WatermarkColumn}' is not in the schema.");
+
+                var builders = schema.Fields.Select(f => ColumnBuilder.Create(f.Type)).ToArray();
+                int n = 0;
+                var values = new object?[schema.Count];
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await csv.ReadAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (CsvFormatException e)
+                    {
+                        throw new BadRowException($"{info.FullName}, line {e.LineNumber}: {OneLine(e.Message)}", info.FullName, e.LineNumber, null);
+                    }
+                    catch (DecoderFallbackException e)
+                    {
+                        throw new BadRowException($"{info.FullName}, near line {csv.LineNumber}: the file is not valid UTF-8 ({e.Message}).", info.FullName, csv.LineNumber, null);
+                    }
+                    // Records the reader skipped for broken quoting or a wrong field count: an error, or the rejects file.
+                    foreach (var m in malformed)
+                    {
+                        string reason = m.Reason == CsvMalformedReason.FieldCountMismatch ? $"the row has a different number of fields than the header ({header.Length})" : $"broken quoting ({m.Reason})";
+                        if (_job.BadRows == BadRowPolicy.Fail)
+                            throw new BadRowException($"{info.FullName}, line {m.LineNumber}: {reason}: {Shorten(m.RawRecord)}", info.FullName, m.LineNumber, null);
+                        rejects ??= OpenRejects();
+                        await rejects.WriteLineAsync($"{Quote(relative)},{m.LineNumber},\"\",{Quote(reason)},{Quote(m.RawRecord)}").ConfigureAwait(false);
+                        RejectedRows++;
+                    }
+                    malformed.Clear();
+                    if (!more) break;
+                    long line = csv.LineNumber;
+                    string? problem = null, problemColumn = null;
+                    for (int i = 0; i < schema.Count && problem is null; i++)
+                    {
+                        values[i] = null;
+                        if (map[i] < 0) continue;
+                        string raw = map[i] < csv.FieldCount ? csv.GetString(map[i]) : "";
+                        if (raw.Length == 0)
+                        {
+                            if (!schema[i].Nullable) { problem = "the value is empty but the column may not be null"; problemColumn = schema[i].Name; }
+                            continue;
+                        }
+                        try
+                        {
+                            values[i] = CsvSchema.Parse(raw, schema[i].Type, _culture);
+                        }
+                        catch (FormatException e)
+                        {
+                            problem = e.Message;
+                            problemColumn = schema[i].Name;
+                        }
+                    }
+                    if (problem is not null)
+                    {
+                        string where = $"{info.FullName}, line {line}" + (problemColumn is null ? "" : $", column '{problemColumn}'");
+                        if (_job.BadRows == BadRowPolicy.Fail)
+                            throw new BadRowException($"{where}: {problem}.", info.FullName, line, problemColumn);
+                        rejects ??= OpenRejects();
+                        await rejects.WriteLineAsync($"{Quote(relative)},{line},{Quote(problemColumn ?? "")},{Quote(problem)},{Quote(Encoding.UTF8.GetString(csv.RawRecord))}").ConfigureAwait(false);
+                        RejectedRows++;
+                        continue;
+                    }
+                    if (watermarkIndex >= 0)
+                    {
+                        var w = WatermarkValue.From(values[watermarkIndex]);
+                        if (w is not null)
+                        {
+                            if (low is not null && w.CompareTo(low) <= 0) continue;
+                            if (MaxWatermark is null || w.CompareTo(MaxWatermark) > 0) MaxWatermark = w;
+                        }
+                    }
+                    for (int i = 0; i < schema.Count; i++) builders[i].Append(values[i]);
+                    n++;
+                    if (n == _job.BatchSize)
+                    {
+                        total += n;
+                        onRows?.Invoke(total, relative);
+                        yield return new RecordBatch(schema, builders.Select(b => b.Build()).ToArray(), n);
+                        builders = schema.Fields.Select(f => ColumnBuilder.Create(f.Type)).ToArray();
+                        n = 0;
+                    }
+                }
+                if (n > 0)
+                {
+                    total += n;
+                    onRows?.Invoke(total, relative);
+                    yield return new RecordBatch(schema, builders.Select(b => b.Build()).ToArray(), n);
+                }
+            }
+        }
+        finally
+        {
+            if (rejects is not null) await rejects.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private StreamWriter OpenRejects()
+    {
+        string path = _job.RejectsPath ?? System.IO.Path.Combine(Environment.CurrentDirectory, $"rejects-{DateTime.UtcNow:yyyyMMddTHHmmss}.csv");
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        bool exists = File.Exists(path);
+        var w = new StreamWriter(path, append: true, new UTF8Encoding(false));
+        if (!exists) w.WriteLine("file,line,column,reason,record");
+        RejectsFile = path;
+        return w;
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string OneLine(string s) => s.Split('\n')[0].Trim();
+}

@@ -1,0 +1,51 @@
+using System.Data.Common;
+using DeltaLite.Parquet;
+using Npgsql;
+
+namespace DeltaLite.Ingest.Sql;
+
+/// <summary>PostgreSQL through Npgsql. timestamp without time zone values are taken as UTC; numeric without a precision becomes decimal(38,18).</summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    public override SourceKind Kind => SourceKind.Postgres;
+
+    public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
+
+    public override string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public override DataType MapType(string column, string dataTypeName, Type fieldType, int? precision, int? scale)
+    {
+        string t = dataTypeName.ToLowerInvariant();
+        int paren = t.IndexOf('(');
+        string baseName = paren < 0 ? t : t[..paren].Trim();
+        if (paren >= 0 && precision is null) (precision, scale) = ParsePrecision(t);
+        return baseName switch
+        {
+            "smallint" or "int2" => DataType.Int16,
+            "integer" or "int" or "int4" => DataType.Int32,
+            "bigint" or "int8" => DataType.Int64,
+            "numeric" or "decimal" => Decimal(column, precision, scale),
+            "money" => new DecimalType(19, 2),
+            "real" or "float4" => DataType.Float,
+            "double precision" or "float8" => DataType.Double,
+            "boolean" or "bool" => DataType.Boolean,
+            "date" => DataType.Date,
+            "timestamp without time zone" or "timestamp" or "timestamp with time zone" or "timestamptz" => TimestampType.MicrosUtc,
+            "bytea" => DataType.Binary,
+            _ => DataType.String, // text, varchar, char, uuid, json, jsonb, time, interval, enums...
+        };
+    }
+
+    public override string Describe(string connectionString)
+    {
+        try
+        {
+            var b = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"postgres:{b.Host}:{b.Port}/{b.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "postgres:(unparsable connection string)";
+        }
+    }
+}
