@@ -79,7 +79,7 @@ public sealed partial class DeltaTable
             options.PartitionColumns.ToList(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), config);
     }
 
-    private static Field AssignMapping(Field f, ref int next)
+    internal static Field AssignMapping(Field f, ref int next)
     {
         var type = f.Type;
         if (type is StructType s)
@@ -242,7 +242,7 @@ public sealed partial class DeltaTable
             {
                 if (alignment is null)
                 {
-                    alignment = SchemaAlignment.Create(Location, snapshot.Schema, batch.Schema, options.MergeSchema, snapshot.PartitionColumns);
+                    alignment = SchemaAlignment.Create(Location, snapshot.Schema, batch.Schema, options.MergeSchema, snapshot.PartitionColumns, snapshot.Configuration);
                     writer = new DataFileWriter(Store, alignment.Target, snapshot.PartitionColumns, snapshot.Configuration, options);
                 }
                 var aligned = alignment.Apply(batch);
@@ -265,7 +265,7 @@ public sealed partial class DeltaTable
             var added = await writer.FinishAsync(ct).ConfigureAwait(false);
             txn.AddRange(added);
             if (alignment?.SchemaChanged == true)
-                txn.Add(snapshot.Metadata with { SchemaString = DeltaSchema.ToJson(alignment.Target) });
+                txn.Add(alignment.UpdateMetadata(snapshot.Metadata));
             AddApplicationState(txn, snapshot, options);
             txn.OperationMetrics["numFiles"] = added.Count;
             txn.OperationMetrics["numOutputRows"] = rows;
