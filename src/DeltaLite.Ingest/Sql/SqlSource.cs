@@ -60,10 +60,41 @@ public sealed class SqlSource
         return message;
     }
 
+    private Dictionary<string, string>? _declaredTypes;
+
+    /// <summary>
+    /// SQLite reports declared types without their precision ("DECIMAL" for DECIMAL(12,2)); for a table source the
+    /// full declared types come from pragma_table_info.
+    /// </summary>
+    private async Task LoadDeclaredTypesAsync(DbConnection connection, CancellationToken ct)
+    {
+        if (_declaredTypes is not null || Dialect.Kind != SourceKind.Sqlite || _job.Table is null) return;
+        var parts = SqlDialect.SplitName(_job.Table);
+        await using var command = connection.CreateCommand();
+        command.CommandText = parts.Count == 2 ? "SELECT name, type FROM pragma_table_info(@t, @s)" : "SELECT name, type FROM pragma_table_info(@t)";
+        var t = command.CreateParameter();
+        t.ParameterName = "@t";
+        t.Value = parts[^1];
+        command.Parameters.Add(t);
+        if (parts.Count == 2)
+        {
+            var sch = command.CreateParameter();
+            sch.ParameterName = "@s";
+            sch.Value = parts[0];
+            command.Parameters.Add(sch);
+        }
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) map[reader.GetString(0)] = reader.IsDBNull(1) ? "" : reader.GetString(1);
+        if (map.Count == 0) throw new IngestException($"{Description}: no table '{_job.Table}' in the database.");
+        _declaredTypes = map;
+    }
+
     /// <summary>The columns of the source as a Delta schema.</summary>
     public async Task<Parquet.Schema> GetSchemaAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await LoadDeclaredTypesAsync(connection, ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = Dialect.SchemaSql(From);
         await using var reader = await ExecuteAsync(command, CommandBehavior.SchemaOnly, ct).ConfigureAwait(false);
@@ -93,7 +124,7 @@ public sealed class SqlSource
             string name = reader.GetName(i);
             if (string.IsNullOrEmpty(name)) throw new IngestException($"{Description}: result column {i + 1} has no name; alias it in the query.");
             if (!names.Add(name)) throw new IngestException($"{Description}: the result has two columns named '{name}'; alias one of them.");
-            string typeName = reader.GetDataTypeName(i);
+            string typeName = _declaredTypes is not null && _declaredTypes.TryGetValue(name, out var declared) ? declared : reader.GetDataTypeName(i);
             int? precision = null, scale = null;
             bool nullable = true;
             if (table is not null && i < table.Rows.Count)
@@ -171,6 +202,7 @@ public sealed class SqlSource
         [EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await LoadDeclaredTypesAsync(connection, ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = Dialect.SelectSql(From, _job.WatermarkColumn, low is not null, high is not null, RowVersion);
         command.CommandTimeout = 0;
