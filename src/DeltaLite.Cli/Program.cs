@@ -7,8 +7,20 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("DeltaLite: incremental loads from SQL databases and CSV into Delta Lake tables, and time travel over them.");
+        var root = new RootCommand("""
+            DeltaLite: incremental loads from SQL databases and CSV into Delta Lake tables, and time travel over them.
+
+            Exit codes: 0 success, 1 user error (bad argument, missing or corrupt table, unknown version),
+            2 commit conflict that persisted, 3 unexpected failure (run again with --verbose for details).
+            """);
         root.Options.Add(GlobalOptions.Verbose);
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(CreateCommand.Create());
+        root.Subcommands.Add(ShowCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(HistoryCommand.Create());
+        root.Subcommands.Add(DescribeCommand.Create());
+        root.Subcommands.Add(CheckpointCommand.Create());
         root.Subcommands.Add(ParquetCommands.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);

@@ -1,5 +1,9 @@
 using System.CommandLine;
+using DeltaLite.DeletionVectors;
+using DeltaLite.LoanGenerator;
 using DeltaLite.Parquet;
+using DeltaLite.Schema;
+using DeltaLite.Transactions;
 
 namespace DeltaLite.Cli.Commands;
 
@@ -15,9 +19,15 @@ internal static class CommandRunner
             {
                 return await body(parse, ct).ConfigureAwait(false);
             }
+            catch (CommitConflictException e)
+            {
+                Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+                if (verbose) Console.Error.WriteLine(e);
+                return ExitCodes.CommitConflict;
+            }
             catch (Exception e) when (IsUserError(e))
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {OneLine(e.Message)}");
                 if (verbose) Console.Error.WriteLine(e);
                 return ExitCodes.UserError;
             }
@@ -28,7 +38,7 @@ internal static class CommandRunner
             }
             catch (Exception e)
             {
-                Console.Error.WriteLine($"error: unexpected failure: {e.Message}");
+                Console.Error.WriteLine($"error: unexpected failure ({e.GetType().Name}): {OneLine(e.Message)}");
                 if (verbose) Console.Error.WriteLine(e);
                 else Console.Error.WriteLine("(run again with --verbose for details)");
                 return ExitCodes.Unexpected;
@@ -36,8 +46,16 @@ internal static class CommandRunner
         });
     }
 
-    private static bool IsUserError(Exception e) => e is ParquetFormatException or FileNotFoundException or DirectoryNotFoundException
+    /// <summary>
+    /// Failures the user can act on: a missing, corrupt or unsupported table, file or version, a bad argument, a schema
+    /// that does not fit. Everything else is unexpected (exit code 3).
+    /// </summary>
+    internal static bool IsUserError(Exception e) => e is DeltaLogException or DeltaSchemaException or DeletionVectorException
+        or ParquetFormatException or LoanGeneratorException or FileNotFoundException or DirectoryNotFoundException
         or ArgumentException or FormatException or UnauthorizedAccessException or NotSupportedException or UserException;
+
+    /// <summary>A message on one line (inner line breaks become spaces).</summary>
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }
 
 /// <summary>A failure caused by what the user asked for; its message is shown as is.</summary>

@@ -1,13 +1,13 @@
 using System.Text;
-using System.Text.Json;
 using DeltaLite.Parquet;
+using ParquetSchema = DeltaLite.Parquet.Schema;
 
 namespace DeltaLite.Cli.Commands;
 
 /// <summary>Rows as RFC 4180 CSV: scalar values as in the canonical JSON rendering, nested values as their JSON text.</summary>
 internal static class CsvRows
 {
-    public static void WriteHeader(Schema schema, IReadOnlyList<string>? columns, Stream output)
+    public static void WriteHeader(ParquetSchema schema, IReadOnlyList<string>? columns, Stream output)
     {
         var names = columns ?? schema.Fields.Select(f => f.Name).ToArray();
         var bytes = Encoding.UTF8.GetBytes(string.Join(",", names.Select(Quote)) + "\n");
@@ -24,13 +24,8 @@ internal static class CsvRows
             for (int c = 0; c < batch.Columns.Count; c++)
             {
                 if (c > 0) sb.Append(',');
-                var v = batch.Columns[c];
-                if (v.IsNull(r)) continue;
-                buffer.Clear();
-                using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-                    CanonicalJson.WriteValue(w, v, r);
-                string json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-                string text = json.StartsWith('"') ? JsonSerializer.Deserialize<string>(json)! : json;
+                string? text = ValueText.Format(batch.Columns[c], r, buffer);
+                if (text is null) continue;
                 sb.Append(Quote(text));
             }
             sb.Append('\n');
