@@ -14,6 +14,7 @@ internal static class Program
             2 commit conflict that persisted, 3 unexpected failure (run again with --verbose for details).
             """);
         root.Options.Add(GlobalOptions.Verbose);
+        root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(CreateCommand.Create());
         root.Subcommands.Add(ShowCommand.Create());
@@ -21,6 +22,10 @@ internal static class Program
         root.Subcommands.Add(HistoryCommand.Create());
         root.Subcommands.Add(DescribeCommand.Create());
         root.Subcommands.Add(CheckpointCommand.Create());
+        root.Subcommands.Add(MaintenanceCommands.Diff());
+        root.Subcommands.Add(MaintenanceCommands.Vacuum());
+        root.Subcommands.Add(MaintenanceCommands.Optimize());
+        root.Subcommands.Add(MaintenanceCommands.Restore());
         root.Subcommands.Add(ParquetCommands.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
