@@ -23,6 +23,9 @@ internal static class Program
         root.Subcommands.Add(DescribeCommand.Create());
         root.Subcommands.Add(CheckpointCommand.Create());
         root.Subcommands.Add(MaintenanceCommands.Diff());
+        root.Subcommands.Add(TagCommands.Tag());
+        root.Subcommands.Add(TagCommands.Tags());
+        root.Subcommands.Add(TagCommands.Report());
         root.Subcommands.Add(MaintenanceCommands.Vacuum());
         root.Subcommands.Add(MaintenanceCommands.Optimize());
         root.Subcommands.Add(MaintenanceCommands.Restore());
