@@ -127,7 +127,8 @@ internal static class ProgressDisplay
             {
                 var task = ctx.AddTask(Markup.Escape(title), autoStart: true, maxValue: 1);
                 Update(task, title, tracker);
-                var running = work(tracker);
+                // On the thread pool: work that runs synchronously for a while must not hold up the display's updates.
+                var running = Task.Run(() => work(tracker));
                 while (!running.IsCompleted)
                 {
                     await Task.WhenAny(running, Task.Delay(100)).ConfigureAwait(false);
