@@ -7,12 +7,15 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("""
+        // A named command rather than RootCommand, whose name would be the assembly's (DeltaLite.Cli) in usage lines.
+        var root = new Command("deltalite", """
             DeltaLite: incremental loads from SQL databases and CSV into Delta Lake tables, and time travel over them.
 
             Exit codes: 0 success, 1 user error (bad argument, missing or corrupt table, unknown version),
             2 commit conflict that persisted, 3 unexpected failure (run again with --verbose for details).
             """);
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption());
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());

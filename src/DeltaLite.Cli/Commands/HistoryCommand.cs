@@ -54,20 +54,20 @@ internal static class HistoryCommand
 
             var view = new TextTable()
                 .Column("version", rightAligned: true)
-                .Column("timestamp (UTC)")
+                .Column("time (UTC)")
                 .Column("operation")
-                .Column("rows added", rightAligned: true)
-                .Column("rows updated", rightAligned: true)
-                .Column("rows removed", rightAligned: true)
-                .Column("files +/-")
+                .Column("added", rightAligned: true)
+                .Column("updated", rightAligned: true)
+                .Column("removed", rightAligned: true)
+                .Column("files")
                 .Column("source")
                 .Column("watermark");
             foreach (var e in entries)
             {
-                view.Row(e.Version.ToString(CultureInfo.InvariantCulture), TableOptions.Time(e.Timestamp), e.OperationText, Count(e.RowsAdded),
+                view.Row(e.Version.ToString(CultureInfo.InvariantCulture), e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.OperationText, Count(e.RowsAdded),
                     Count(e.RowsUpdated), Count(e.RowsRemoved), Files(e.FilesAdded, e.FilesRemoved), e.Source ?? "", e.WatermarkText ?? "");
             }
-            view.Caption = $"{t.Location}: {entries.Count} version{(entries.Count == 1 ? "" : "s")} shown";
+            view.Caption = $"{t.Location}: {entries.Count} version{(entries.Count == 1 ? "" : "s")}; added, updated and removed count rows";
             view.Write();
             return ExitCodes.Success;
         });

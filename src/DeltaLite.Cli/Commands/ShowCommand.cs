@@ -63,10 +63,24 @@ internal static class ShowCommand
             int shown = view.RowCount;
             view.Caption = string.Create(CultureInfo.InvariantCulture,
                 $"version {snapshot.Version} ({TableOptions.Time(snapshot.Timestamp)}): {(shown == max ? "first " : "")}{shown} row{(shown == 1 ? "" : "s")}{(filter is null ? "" : " matching the filter")}");
+            if (!Console.IsOutputRedirected && cols is null && view.PlainWidth > ConsoleWidth())
+                view.Caption += $"; {view.ColumnCount} columns do not fit this terminal: pick some with --columns a,b,c";
             view.Write();
             return ExitCodes.Success;
         });
         return cmd;
+    }
+
+    private static int ConsoleWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
     }
 
     private static string? Cut(string? s)

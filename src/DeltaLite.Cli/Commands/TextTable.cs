@@ -28,6 +28,24 @@ internal sealed class TextTable
 
     public int RowCount => _rows.Count;
 
+    public int ColumnCount => _columns.Count;
+
+    /// <summary>The width of the widest line of <see cref="Plain"/> (without the caption).</summary>
+    public int PlainWidth
+    {
+        get
+        {
+            int width = 0;
+            for (int c = 0; c < _columns.Count; c++)
+            {
+                int w = _columns[c].Name.Length;
+                foreach (var row in _rows) w = Math.Max(w, (row[c] ?? "null").Length);
+                width += w + (c > 0 ? 2 : 0);
+            }
+            return width;
+        }
+    }
+
     /// <summary>Writes the table to stdout: Spectre when stdout is a terminal, plain text otherwise.</summary>
     public void Write()
     {

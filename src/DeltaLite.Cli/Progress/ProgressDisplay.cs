@@ -25,7 +25,7 @@ internal enum ProgressMode
 ///     async tracker => { tracker.Total = n; ... tracker.Add(batch.RowCount); ... return rows; });
 /// </code>
 /// Plain lines come every 2 seconds (the environment variable DELTALITE_PROGRESS_INTERVAL sets another number of
-/// seconds), with a last line at the end when the work took at least that long.
+/// seconds; 0 means every 50 ms), with a last line at the end when the work took at least that long (always with 0).
 /// </summary>
 internal static class ProgressDisplay
 {
@@ -36,7 +36,7 @@ internal static class ProgressDisplay
         {
             var text = Environment.GetEnvironmentVariable("DELTALITE_PROGRESS_INTERVAL");
             if (!string.IsNullOrEmpty(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= 0)
-                return TimeSpan.FromSeconds(Math.Max(s, 0.05));
+                return TimeSpan.FromSeconds(s);
             return TimeSpan.FromSeconds(2);
         }
     }
@@ -74,6 +74,7 @@ internal static class ProgressDisplay
     private static async Task<T> RunLinesAsync<T>(string title, ProgressTracker tracker, Func<ProgressTracker, Task<T>> work)
     {
         var interval = LineInterval;
+        var delay = interval < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : interval;
         using var stop = new CancellationTokenSource();
         var printer = Task.Run(async () =>
         {
@@ -81,7 +82,7 @@ internal static class ProgressDisplay
             {
                 while (true)
                 {
-                    await Task.Delay(interval, stop.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, stop.Token).ConfigureAwait(false);
                     Console.Error.WriteLine(Line(title, tracker));
                 }
             }
@@ -127,7 +128,8 @@ internal static class ProgressDisplay
             {
                 var task = ctx.AddTask(Markup.Escape(title), autoStart: true, maxValue: 1);
                 Update(task, title, tracker);
-                var running = work(tracker);
+                // On the thread pool: work that runs synchronously for a while must not hold up the display's updates.
+                var running = Task.Run(() => work(tracker));
                 while (!running.IsCompleted)
                 {
                     await Task.WhenAny(running, Task.Delay(100)).ConfigureAwait(false);
