@@ -115,7 +115,7 @@ internal static class MaintenanceCommands
             var v = parse.GetValue(version);
             var at = parse.GetValue(asOf);
             if ((v is null) == (at is null)) throw new UserException("Give exactly one of --version or --as-of.");
-            var result = v is long n ? await t.RestoreAsync(n, ct) : await t.RestoreAsync(TableOptions.ParseTimestamp(at!), ct);
+            var result = v is not null ? await t.RestoreAsync(await TableOptions.ResolveVersionAsync(t, v, ct), ct) : await t.RestoreAsync(TableOptions.ParseTimestamp(at!), ct);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(w =>
@@ -126,7 +126,7 @@ internal static class MaintenanceCommands
                 });
                 return ExitCodes.Success;
             }
-            Console.WriteLine($"committed version {result.Version}: the table now reads as {(v is long x ? $"version {x}" : $"of {at}")}");
+            Console.WriteLine($"committed version {result.Version}: the table now reads as {(v is not null ? $"version {v}" : $"of {at}")}");
             return ExitCodes.Success;
         });
         return cmd;
@@ -135,8 +135,8 @@ internal static class MaintenanceCommands
     public static Command Diff()
     {
         var table = TableOptions.Table();
-        var from = new Option<long>("--from") { Description = "The older version.", Required = true };
-        var to = new Option<long>("--to") { Description = "The newer version.", Required = true };
+        var from = new Option<string>("--from") { Description = "The older version (a number or a tag).", Required = true };
+        var to = new Option<string>("--to") { Description = "The newer version (a number or a tag).", Required = true };
         var key = new Option<string?>("--key") { Description = "Key columns, comma-separated: rows are then classified as added, removed or changed (old and new values)." };
         var format = new Option<string>("--format", "-f") { Description = "table (readable) or jsonl (one change per line, with _change_type first).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "jsonl");
@@ -153,7 +153,9 @@ internal static class MaintenanceCommands
         {
             await using var t = await TableOptions.OpenAsync(parse.GetValue(table), ct);
             var keys = parse.GetValue(key)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var diff = await t.DiffAsync(parse.GetValue(from), parse.GetValue(to), keys, ct);
+            long fromVersion = await TableOptions.ResolveVersionAsync(t, parse.GetValue(from)!, ct);
+            long toVersion = await TableOptions.ResolveVersionAsync(t, parse.GetValue(to)!, ct);
+            var diff = await t.DiffAsync(fromVersion, toVersion, keys, ct);
             if (parse.GetValue(format) == "jsonl")
             {
                 await using var stdout = Console.OpenStandardOutput();

@@ -16,9 +16,9 @@ internal static class TableOptions
         Description = "The Delta table: a path (/data/loans) or a URI (file:///data/loans; other schemes once their storage package is loaded).",
     };
 
-    public static Option<long?> Version() => new("--version")
+    public static Option<string?> Version() => new("--version")
     {
-        Description = "Read this version of the table (default: the latest).",
+        Description = "Read this version of the table: a number or a tag name (default: the latest).",
     };
 
     public static Option<string?> AsOf() => new("--as-of")
@@ -53,12 +53,20 @@ internal static class TableOptions
     }
 
     /// <summary>The snapshot that --version or --as-of select (the latest when neither is given).</summary>
-    public static async Task<Snapshot> SnapshotAsync(DeltaTable table, long? version, string? asOf, CancellationToken ct)
+    public static async Task<Snapshot> SnapshotAsync(DeltaTable table, string? versionOrTag, string? asOf, CancellationToken ct)
     {
-        if (version is not null && asOf is not null) throw new UserException("--version and --as-of cannot be used together.");
-        if (version < 0) throw new UserException($"--version must not be negative (got {version}).");
+        if (versionOrTag is not null && asOf is not null) throw new UserException("--version and --as-of cannot be used together.");
+        long? version = versionOrTag is null ? null : await ResolveVersionAsync(table, versionOrTag, ct).ConfigureAwait(false);
         if (asOf is not null) return await table.GetSnapshotAsOfAsync(ParseTimestamp(asOf), ct).ConfigureAwait(false);
         return await table.GetSnapshotAsync(version, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A --version value: a version number, or a tag name.</summary>
+    public static async Task<long> ResolveVersionAsync(DeltaTable table, string versionOrTag, CancellationToken ct)
+    {
+        if (versionOrTag.StartsWith('-') && long.TryParse(versionOrTag, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var negative))
+            throw new UserException($"--version must not be negative (got {negative}).");
+        return await table.ResolveVersionAsync(versionOrTag, ct).ConfigureAwait(false);
     }
 
     /// <summary>The --columns list, or null for all columns; each name must exist at <paramref name="snapshot"/>.</summary>
