@@ -42,11 +42,16 @@ internal static class MaintenanceCommands
                     w.WriteStartArray("paths");
                     foreach (var f in result.Files) w.WriteStringValue(f);
                     w.WriteEndArray();
+                    w.WriteStartObject("keptForTags");
+                    foreach (var (tag, kept) in result.KeptForTags) w.WriteNumber(tag, kept);
+                    w.WriteEndObject();
                     w.WriteEndObject();
                 });
                 return ExitCodes.Success;
             }
             foreach (var f in result.Files) Console.WriteLine((result.DryRun ? "would delete " : "deleted ") + f);
+            foreach (var (tag, kept) in result.KeptForTags.Where(k => k.Value > 0))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kept {kept:N0} files that only tag '{tag}' still needs"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(result.DryRun ? "would delete" : "deleted")} {result.Files.Count:N0} files ({result.Bytes:N0} bytes) older than {result.Retention.TotalHours:0.##} hours that no retained version needs"));
             return ExitCodes.Success;

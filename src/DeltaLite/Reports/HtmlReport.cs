@@ -97,8 +97,9 @@ public static class HtmlReport
         const int W = 1000, H = 260, L = 70, R = 70, T = 10, B = 40;
         double maxRows = Math.Max(1, c.Max(v => (double)(v.TotalRows ?? 0)));
         double maxBytes = Math.Max(1, c.Max(v => (double)v.TotalBytes));
-        double t0 = c[0].Timestamp.ToUnixTimeMilliseconds(), t1 = Math.Max(t0 + 1, c[^1].Timestamp.ToUnixTimeMilliseconds());
-        double X(VersionInfo v) => L + (W - L - R) * (c.Count == 1 ? 0.5 : (v.Timestamp.ToUnixTimeMilliseconds() - t0) / (t1 - t0));
+        // Versions are spread evenly (commits can be seconds or months apart); the axis names their dates.
+        var index = c.Select((v, i) => (v.Version, i)).ToDictionary(p => p.Version, p => p.i);
+        double X(VersionInfo v) => L + (W - L - R) * (c.Count == 1 ? 0.5 : index[v.Version] / (double)(c.Count - 1));
         double Y(double v, double max) => T + (H - T - B) * (1 - v / max);
         h.Append($"<svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"rows and bytes per version\">");
         Axes(h, W, H, L, R, T, B);
@@ -108,8 +109,8 @@ public static class HtmlReport
             h.Append($"<text x=\"{L - 6}\" y=\"{N(y + 4)}\" text-anchor=\"end\">{E((maxRows * (4 - i) / 4).ToString("N0", Inv))}</text>");
             h.Append($"<text x=\"{W - R + 6}\" y=\"{N(y + 4)}\">{E(Bytes((long)(maxBytes * (4 - i) / 4)))}</text>");
         }
-        h.Append($"<text x=\"{L}\" y=\"{H - 8}\">{E(c[0].Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Inv))}</text>");
-        h.Append($"<text x=\"{W - R}\" y=\"{H - 8}\" text-anchor=\"end\">{E(c[^1].Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm", Inv))}</text>");
+        h.Append($"<text x=\"{L}\" y=\"{H - 8}\">{E($"v{c[0].Version} · {c[0].Timestamp.UtcDateTime:yyyy-MM-dd HH:mm}")}</text>");
+        h.Append($"<text x=\"{W - R}\" y=\"{H - 8}\" text-anchor=\"end\">{E($"v{c[^1].Version} · {c[^1].Timestamp.UtcDateTime:yyyy-MM-dd HH:mm}")}</text>");
         string Line(Func<VersionInfo, double> f, double max) => string.Join(" ", c.Select(v => $"{N(X(v))},{N(Y(f(v), max))}"));
         h.Append($"<polyline fill=\"none\" stroke=\"#2f6fad\" stroke-width=\"2\" points=\"{Line(v => v.TotalRows ?? 0, maxRows)}\" />");
         h.Append($"<polyline fill=\"none\" stroke=\"#d9822b\" stroke-width=\"2\" stroke-dasharray=\"5 3\" points=\"{Line(v => v.TotalBytes, maxBytes)}\" />");
@@ -170,8 +171,8 @@ public static class HtmlReport
             {
                 const int W = 1000, H = 160, L = 150, R = 20, T = 10, B = 30;
                 double y0 = points.Min(p => p.Item2!.Value), y1 = Math.Max(y0 + 1, points.Max(p => p.Item2!.Value));
-                double t0 = points[0].v.Timestamp.ToUnixTimeMilliseconds(), t1 = Math.Max(t0 + 1, points[^1].v.Timestamp.ToUnixTimeMilliseconds());
-                double X(VersionInfo v) => L + (W - L - R) * (points.Count == 1 ? 0.5 : (v.Timestamp.ToUnixTimeMilliseconds() - t0) / (t1 - t0));
+                var order = points.Select((p, i) => (p.v.Version, i)).ToDictionary(p => p.Version, p => p.i);
+                double X(VersionInfo v) => L + (W - L - R) * (points.Count == 1 ? 0.5 : order[v.Version] / (double)(points.Count - 1));
                 double Y(double m) => T + (H - T - B) * (1 - (m - y0) / (y1 - y0));
                 var sb = new StringBuilder();
                 for (int i = 0; i < points.Count; i++)
@@ -181,8 +182,9 @@ public static class HtmlReport
                 }
                 h.Append($"<svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"watermark over time\">");
                 Axes(h, W, H, L, R, T, B);
-                h.Append($"<text x=\"{L - 6}\" y=\"{T + 8}\" text-anchor=\"end\">{E(items.Last(v => v.Watermark?.To is not null).Watermark!.To)}</text>");
-                h.Append($"<text x=\"{L - 6}\" y=\"{H - B}\" text-anchor=\"end\">{E(points[0].v.Watermark!.To)}</text>");
+                h.Append($"<text x=\"{L - 6}\" y=\"{T + 8}\" text-anchor=\"end\">{E(Short(points.MaxBy(p => p.Item2)!.v.Watermark!.To))}</text>");
+                h.Append($"<text x=\"{L - 6}\" y=\"{H - B}\" text-anchor=\"end\">{E(Short(points.MinBy(p => p.Item2)!.v.Watermark!.To))}</text>");
+                h.Append($"<text x=\"{L}\" y=\"{H - 8}\">{E($"v{points[0].v.Version}")}</text><text x=\"{W - R}\" y=\"{H - 8}\" text-anchor=\"end\">{E($"v{points[^1].v.Version}")}</text>");
                 h.Append($"<polyline fill=\"none\" stroke=\"#3a9a5b\" stroke-width=\"2\" points=\"{sb.ToString().Trim()}\" />");
                 foreach (var (v, m) in points)
                     h.Append($"<circle cx=\"{N(X(v))}\" cy=\"{N(Y(m!.Value))}\" r=\"3\" fill=\"#3a9a5b\"><title>{E($"version {v.Version}: up to {v.Watermark!.To}")}</title></circle>");
@@ -194,6 +196,11 @@ public static class HtmlReport
             h.Append("</tbody></table>");
         }
     }
+
+    /// <summary>A watermark short enough for an axis label.</summary>
+    private static string Short(string? text) =>
+        text is not null && text.Length > 19 && DateTimeOffset.TryParse(text, Inv, DateTimeStyles.AssumeUniversal, out var t)
+            ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv) : text ?? "";
 
     private static double? Mark(string? text)
     {

@@ -12,7 +12,11 @@ namespace DeltaLite;
 /// <param name="Retention">The retention used.</param>
 /// <param name="Cutoff">Files older than this and not referenced by a retained version were chosen.</param>
 /// <param name="FilesScanned">Objects listed under the table root (outside the log and hidden folders).</param>
-public sealed record VacuumResult(IReadOnlyList<string> Files, long Bytes, bool DryRun, TimeSpan Retention, DateTimeOffset Cutoff, long FilesScanned);
+public sealed record VacuumResult(IReadOnlyList<string> Files, long Bytes, bool DryRun, TimeSpan Retention, DateTimeOffset Cutoff, long FilesScanned)
+{
+    /// <summary>Per tag, how many files the vacuum kept only because the tagged version needs them.</summary>
+    public IReadOnlyDictionary<string, int> KeptForTags { get; init; } = new Dictionary<string, int>();
+}
 
 public sealed partial class DeltaTable
 {
@@ -49,6 +53,19 @@ public sealed partial class DeltaTable
             keep.Add(snapshot.ResolveDataPath(t.Path));
             if (t.DeletionVector is { IsInline: false } dv) keep.Add(DeletionVectorPath(snapshot, dv));
         }
+        // Tagged versions stay readable: their files are kept whatever their age.
+        var keptForTags = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tagged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tag in Tags.TableTags.Parse(snapshot.GetDomainConfiguration(Tags.TableTags.Domain)).Values)
+        {
+            var old = await GetSnapshotAsync(tag.Version, cancellationToken).ConfigureAwait(false);
+            int only = 0;
+            foreach (var f in old.Files)
+                foreach (var path in ReferencedPaths(old, f))
+                    if (!keep.Contains(path) && tagged.Add(path)) only++;
+            keptForTags[tag.Name] = only;
+        }
+        keep.UnionWith(tagged);
         var partitionPrefixes = snapshot.Schema.Fields.Where(f => snapshot.PartitionColumns.Contains(f.Name))
             .Select(f => Schema.DeltaSchema.PhysicalName(f, snapshot.ColumnMapping) + "=").ToList();
 
@@ -64,7 +81,7 @@ public sealed partial class DeltaTable
         }
         var files = delete.Select(d => d.Path).ToList();
         long bytes = delete.Sum(d => d.Size);
-        var result = new VacuumResult(files, bytes, dryRun, effective, cutoff, scanned);
+        var result = new VacuumResult(files, bytes, dryRun, effective, cutoff, scanned) { KeptForTags = keptForTags };
         if (dryRun) return result;
 
         var begin = await BeginTransactionAsync("VACUUM START", cancellationToken).ConfigureAwait(false);
