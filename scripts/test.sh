@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh [extra `dotnet test` arguments, e.g. --filter FullyQualifiedName~Peers]
 #
-# Installs what is missing (Debian packages: nodejs, npm, libzstd1, zstd, gzip, postgresql; npm packages of
+# Installs what is missing (Debian packages: nodejs, npm, libzstd1, zstd, gzip, postgresql, chromium; npm packages of
 # tests/peers/duckdb and tests/peers/azurite, locally), starts a throwaway PostgreSQL server and an Azurite blob
 # service on free 127.0.0.1 ports with their data in a temp folder, exports where they are, builds the solution
 # and runs `dotnet test DeltaLite.sln -c Release`, and exits with the exit code of the tests. Everything it started
@@ -125,6 +125,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v gzip >/dev/null 2>&1 || missing+=(gzip)
 command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+# Headless Chromium takes the screenshot the HTML report test checks.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 # (captured first: with pipefail, `ldconfig -p | grep -q` fails when grep stops reading early)
 ld_cache="$({ /sbin/ldconfig -p || ldconfig -p; } 2>/dev/null || true)"
 case "$ld_cache" in *"libzstd.so.1 "*) ;; *) missing+=(libzstd1) ;; esac
