@@ -10,9 +10,12 @@ internal static class Checkpoints
     /// Writes a checkpoint of <paramref name="version"/> when it is a multiple of the table's checkpoint interval.
     /// The commit has already landed, so a failure here is reported, never thrown: the next commit tries again.
     /// </summary>
-    public static async Task<bool> MaybeCheckpointAsync(DeltaTable table, long version, CancellationToken ct)
+    /// <remarks>A caller that knows the table configuration at <c>version</c> (a committer does: its read version's, or
+    /// the one it committed) passes it to spare replaying the log on commits that do not checkpoint.</remarks>
+    public static async Task<bool> MaybeCheckpointAsync(DeltaTable table, long version, IReadOnlyDictionary<string, string>? configuration, CancellationToken ct)
     {
         if (version == 0) return false;
+        if (configuration is not null && version % Retention.CheckpointInterval(configuration) != 0) return false;
         try
         {
             var snapshot = await table.GetSnapshotAsync(version, ct).ConfigureAwait(false);

@@ -106,7 +106,9 @@ public sealed class Transaction
                 continue;
             }
             if (AfterCommitHook is not null) await AfterCommitHook(version).ConfigureAwait(false);
-            bool checkpoint = await Checkpoints.MaybeCheckpointAsync(Table, version, cancellationToken).ConfigureAwait(false);
+            // A concurrent metadata change would have conflicted, so the configuration at our version is ours.
+            var configuration = _actions.OfType<MetadataAction>().LastOrDefault()?.Configuration ?? ReadSnapshot?.Configuration;
+            bool checkpoint = await Checkpoints.MaybeCheckpointAsync(Table, version, configuration, cancellationToken).ConfigureAwait(false);
             return new CommitResult(version, attempt, timestamp, checkpoint);
         }
     }
