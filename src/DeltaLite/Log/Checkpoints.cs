@@ -20,7 +20,20 @@ internal static class Checkpoints
         {
             var snapshot = await table.GetSnapshotAsync(version, ct).ConfigureAwait(false);
             if (version % Retention.CheckpointInterval(snapshot.Configuration) != 0) return false;
-            await CheckpointWriter.WriteAsync(snapshot, DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
+            var now = DateTimeOffset.UtcNow;
+            await CheckpointWriter.WriteAsync(snapshot, now, ct).ConfigureAwait(false);
+            // As Delta does: expired log files go after a checkpoint, unless the table turns that off.
+            if (!(snapshot.Configuration.TryGetValue("delta.enableExpiredLogCleanup", out var cleanup) && cleanup.Equals("false", StringComparison.OrdinalIgnoreCase)))
+            {
+                try
+                {
+                    await LogCleanup.RunAsync(table.Store, snapshot.Configuration, now, dryRun: false, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or DeltaLogException or UnauthorizedAccessException or FormatException)
+                {
+                    Trace.TraceWarning($"{table.Location}: log cleanup after the checkpoint of version {version} failed ({e.Message}); a later checkpoint retries it.");
+                }
+            }
             return true;
         }
         catch (Exception e) when (e is IOException or DeltaLogException or UnauthorizedAccessException)
