@@ -12,6 +12,28 @@ internal static class CheckpointReader
 
     public static async Task<List<DeltaAction>> ReadAsync(IObjectStore store, IReadOnlyList<LogFile> checkpoint, CancellationToken ct)
     {
+        var actions = await ReadTopLevelAsync(store, checkpoint, ct).ConfigureAwait(false);
+        // v2: the top-level file names sidecars that hold the file actions.
+        var sidecars = actions.OfType<SidecarAction>().ToList();
+        foreach (var s in sidecars)
+        {
+            string path = SidecarPath(store, s);
+            if (path.EndsWith(".json", StringComparison.Ordinal))
+                actions.AddRange(ActionSerializer.ParseCommit(await store.ReadAllAsync(path, ct).ConfigureAwait(false), $"{store.DisplayRoot}/{path}"));
+            else
+                await ReadParquetAsync(store, path, s.SizeInBytes, actions, ct).ConfigureAwait(false);
+        }
+        return actions;
+    }
+
+    /// <summary>The store path of a v2 checkpoint's sidecar file.</summary>
+    internal static string SidecarPath(IObjectStore store, SidecarAction s) =>
+        s.Path.Contains("://", StringComparison.Ordinal) ? throw new DeltaLogException($"{store.DisplayRoot}: sidecar '{s.Path}' is an absolute URI, which is not supported.")
+            : LogFile.LogFolder + "_sidecars/" + Uri.UnescapeDataString(s.Path);
+
+    /// <summary>The actions of the checkpoint's own files, without following a v2 checkpoint's sidecars.</summary>
+    internal static async Task<List<DeltaAction>> ReadTopLevelAsync(IObjectStore store, IReadOnlyList<LogFile> checkpoint, CancellationToken ct)
+    {
         var actions = new List<DeltaAction>();
         foreach (var file in checkpoint)
         {
@@ -24,17 +46,6 @@ internal static class CheckpointReader
             {
                 await ReadParquetAsync(store, file.Path, file.Info.Size, actions, ct).ConfigureAwait(false);
             }
-        }
-        // v2: the top-level file names sidecars that hold the file actions.
-        var sidecars = actions.OfType<SidecarAction>().ToList();
-        foreach (var s in sidecars)
-        {
-            string path = s.Path.Contains("://", StringComparison.Ordinal) ? throw new DeltaLogException($"{store.DisplayRoot}: sidecar '{s.Path}' is an absolute URI, which is not supported.")
-                : LogFile.LogFolder + "_sidecars/" + Uri.UnescapeDataString(s.Path);
-            if (path.EndsWith(".json", StringComparison.Ordinal))
-                actions.AddRange(ActionSerializer.ParseCommit(await store.ReadAllAsync(path, ct).ConfigureAwait(false), $"{store.DisplayRoot}/{path}"));
-            else
-                await ReadParquetAsync(store, path, s.SizeInBytes, actions, ct).ConfigureAwait(false);
         }
         return actions;
     }

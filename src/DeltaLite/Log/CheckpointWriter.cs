@@ -87,7 +87,7 @@ public static class CheckpointWriter
         long cutoff = now.ToUnixTimeMilliseconds() - retentionMs;
         foreach (var r in snapshot.Tombstones.Where(r => (r.DeletionTimestamp ?? 0) > cutoff).OrderBy(r => r.Path, StringComparer.Ordinal))
             Row(2, [r.Path, r.DeletionTimestamp, false, r.ExtendedFileMetadata, r.PartitionValues is null ? null : Map(r.PartitionValues), r.Size,
-                r.Tags is null ? null : Map(r.Tags), Dv(r.DeletionVector), r.BaseRowId, r.DefaultRowCommitVersion, null]);
+                r.Tags is null ? null : Map(r.Tags), Dv(r.DeletionVector), r.BaseRowId, r.DefaultRowCommitVersion, r.Stats]);
 
         var batch = new RecordBatch(schema, builders.Select(b => b.Build()).ToArray(), rows);
         string path = LogFile.CheckpointPath(snapshot.Version);

@@ -38,12 +38,25 @@ public sealed class LogSegment
             var hint = await TryReadLastCheckpointAsync(store, ct).ConfigureAwait(false);
             if (hint is not null && (version is null || hint.Version <= version)) startHint = hint.Version;
         }
-        var files = await ListAsync(store, startHint, ct).ConfigureAwait(false);
-        if (startHint is not null && !files.Any(f => f.IsCheckpoint && f.Version == startHint))
+        if (startHint is not null)
         {
-            // A stale or wrong hint: list everything instead.
-            files = await ListAsync(store, null, ct).ConfigureAwait(false);
+            var hinted = await ListAsync(store, startHint, ct).ConfigureAwait(false);
+            // The hint helps only when the listing from it holds a complete checkpoint to start from; a stale, wrong
+            // or incomplete one (e.g. a multi-part checkpoint missing a part) means listing everything instead.
+            if (hinted.Any(f => f.IsCheckpoint && f.Version == startHint))
+            {
+                try
+                {
+                    var segment = Build(store.DisplayRoot, hinted, version);
+                    if (segment.CheckpointVersion is not null) return segment;
+                }
+                catch (DeltaLogException)
+                {
+                    // Decided below on the full listing, which gives the right error if there is one.
+                }
+            }
         }
+        var files = await ListAsync(store, null, ct).ConfigureAwait(false);
         return Build(store.DisplayRoot, files, version);
     }
 

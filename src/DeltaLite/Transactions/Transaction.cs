@@ -97,13 +97,18 @@ public sealed class Transaction
                 if (attempt >= MaxAttempts)
                     throw new CommitConflictException(ConflictKind.TooManyRetries, latest,
                         $"{store.DisplayRoot}: gave up after {attempt} attempts; other writers keep committing (latest version {latest}).");
-                version = latest + 1;
                 int delay = Math.Min(2000, 10 * (1 << Math.Min(attempt, 8))) / 2;
                 await Task.Delay(delay + rng.Next(delay + 1), cancellationToken).ConfigureAwait(false);
+                // Others kept committing while we waited: check those too and aim past them, not at a version that
+                // was already stale before the wait.
+                latest = await CheckWinnersAsync(latest + 1, cancellationToken).ConfigureAwait(false);
+                version = latest + 1;
                 continue;
             }
             if (AfterCommitHook is not null) await AfterCommitHook(version).ConfigureAwait(false);
-            bool checkpoint = await Checkpoints.MaybeCheckpointAsync(Table, version, cancellationToken).ConfigureAwait(false);
+            // A concurrent metadata change would have conflicted, so the configuration at our version is ours.
+            var configuration = _actions.OfType<MetadataAction>().LastOrDefault()?.Configuration ?? ReadSnapshot?.Configuration;
+            bool checkpoint = await Checkpoints.MaybeCheckpointAsync(Table, version, configuration, cancellationToken).ConfigureAwait(false);
             return new CommitResult(version, attempt, timestamp, checkpoint);
         }
     }
@@ -142,13 +147,16 @@ public sealed class Transaction
         foreach (var a in _actions.Where(a => a is not (ProtocolAction or MetadataAction or CommitInfoAction))) yield return a;
     }
 
-    /// <summary>Reads the commits that beat ours and throws when one conflicts; returns the latest version.</summary>
+    /// <summary>
+    /// Reads the commits at or after <paramref name="from"/> and throws when one conflicts with ours; returns the
+    /// latest version (<paramref name="from"/> - 1 when there is none).
+    /// </summary>
     private async Task<long> CheckWinnersAsync(long from, CancellationToken ct)
     {
         var store = Table.Store;
-        var files = await LogSegment.ListAsync(store, null, ct).ConfigureAwait(false);
+        var files = await LogSegment.ListAsync(store, from, ct).ConfigureAwait(false);
         var winners = files.Where(f => f.Kind == LogFileKind.Commit && f.Version >= from).OrderBy(f => f.Version).ToList();
-        long latest = from;
+        long latest = from - 1;
         foreach (var w in winners)
         {
             var actions = await SnapshotBuilder.ReadCommitAsync(store, w, ct).ConfigureAwait(false);
