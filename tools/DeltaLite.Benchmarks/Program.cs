@@ -9,6 +9,7 @@ namespace DeltaLite.Benchmarks;
 /// Benchmarks that print figures beside a peer's on the same data, in one run. Each measured step runs in its
 /// own process so that peak memory belongs to that step alone.
 ///   deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]
+///   deltalite-bench writes [--rows N] [--seed S] [--dir DIR]     (append, merge, optimize, vacuum)
 /// </summary>
 internal static class Program
 {
@@ -21,6 +22,8 @@ internal static class Program
             return args.FirstOrDefault() switch
             {
                 "parquet" => ParquetBenchmark.Run(args[1..]),
+                "writes" => WritesBenchmark.Run(args[1..]),
+                "child-table" => WritesBenchmark.ChildStep(args[1], args[2], long.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
                 "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "child-read" => ChildRead(args[1]),
                 _ => Usage(),
@@ -35,7 +38,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]");
+        Console.Error.WriteLine("usage: deltalite-bench parquet|writes [--rows N] [--seed S] [--dir DIR]");
         return 2;
     }
 
