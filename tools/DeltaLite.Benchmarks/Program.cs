@@ -10,6 +10,7 @@ namespace DeltaLite.Benchmarks;
 /// own process so that peak memory belongs to that step alone.
 ///   deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]
 ///   deltalite-bench log [--commits N] [--runs R] [--dir DIR]   (see LogBenchmark)
+///   deltalite-bench writes [--rows N] [--seed S] [--dir DIR]     (append, merge, optimize, vacuum)
 /// </summary>
 internal static class Program
 {
@@ -23,6 +24,8 @@ internal static class Program
             {
                 "parquet" => ParquetBenchmark.Run(args[1..]),
                 "log" => LogBenchmark.Run(args[1..]),
+                "writes" => WritesBenchmark.Run(args[1..]),
+                "child-table" => WritesBenchmark.ChildStep(args[1], args[2], long.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
                 "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "child-read" => ChildRead(args[1]),
                 _ => Usage(),
@@ -37,7 +40,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]");
+        Console.Error.WriteLine("usage: deltalite-bench parquet|writes [--rows N] [--seed S] [--dir DIR]");
         Console.Error.WriteLine("       deltalite-bench log [--commits N] [--runs R] [--dir DIR]");
         return 2;
     }

@@ -25,8 +25,10 @@ internal static class ChunkEncoder
         var leaf = b.Leaf;
         var stats = ChunkStatistics.Compute(b, options.StatisticsTruncateLength);
         var output = new ArrayBufferWriter<byte>(Math.Max(1024, (int)Math.Min(b.EstimatedBytes / 2, 64 << 20)));
-        var page = new ArrayBufferWriter<byte>(options.PageSize + 1024);
-        var compressed = new ArrayBufferWriter<byte>(options.PageSize + 1024);
+        // Page buffers grow as needed: sizing them for a full page costs 2 MiB a column even for a chunk of ten values.
+        int pageCapacity = (int)Math.Min(options.PageSize, Math.Max(1024, b.EstimatedBytes)) + 1024;
+        var page = new ArrayBufferWriter<byte>(pageCapacity);
+        var compressed = new ArrayBufferWriter<byte>(pageCapacity);
 
         int[]? indices = null;
         int dictCount = 0;

@@ -56,6 +56,9 @@ public sealed class ParquetWriter : IAsyncDisposable, IDisposable
     /// <summary>Bytes written to the stream so far (the whole file once closed).</summary>
     public long BytesWritten => _position;
 
+    /// <summary>About how many bytes of values are buffered for the current row group (before encoding and compression).</summary>
+    public long BufferedBytesEstimate => BufferedBytes();
+
     /// <summary>The footer, once the writer is closed.</summary>
     public FileMetaData? Metadata { get; private set; }
 

@@ -81,7 +81,11 @@ public sealed class FileStatistics : IColumnStatistics
             {
                 case TypeKind.Int8 or TypeKind.Int16 or TypeKind.Int32 or TypeKind.Int64:
                     return e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var l) ? l : null;
-                case TypeKind.Float or TypeKind.Double:
+                case TypeKind.Float:
+                    // A float bound is written with float precision ("0.1" for 0.1f); as a double it must be that float,
+                    // or a bound just under the true value would skip files holding it.
+                    return e.ValueKind == JsonValueKind.Number ? (double)(float)e.GetDouble() : null;
+                case TypeKind.Double:
                     return e.ValueKind == JsonValueKind.Number ? e.GetDouble() : null;
                 case TypeKind.Decimal:
                     return e.ValueKind == JsonValueKind.Number && e.TryGetDecimal(out var d) ? d

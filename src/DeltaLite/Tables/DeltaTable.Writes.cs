@@ -52,6 +52,12 @@ public sealed partial class DeltaTable
         if (options.PartitionColumns.Count == schema.Count) throw new ArgumentException("At least one column must not be a partition column.", nameof(options));
 
         var config = new Dictionary<string, string>(options.Properties, StringComparer.Ordinal);
+        // Properties that turn on features whose writers must do more than DeltaLite does.
+        foreach (var (key, value) in config)
+        {
+            if ((key == "delta.enableChangeDataFeed" && value.Equals("true", StringComparison.OrdinalIgnoreCase)) || key.StartsWith("delta.constraints.", StringComparison.Ordinal))
+                throw new ArgumentException($"Table property {key} = '{value}' needs a writer that {(key.StartsWith("delta.constraints.", StringComparison.Ordinal) ? "enforces CHECK constraints" : "writes change data files")}, which DeltaLite does not do; leave it out.", nameof(options));
+        }
         var mode = DeltaSchema.ParseColumnMappingMode(config);
         if (mode != ColumnMappingMode.None)
         {
@@ -65,12 +71,14 @@ public sealed partial class DeltaTable
         var readerFeatures = new List<string>();
         var writerFeatures = new List<string>();
         if (ntz) { readerFeatures.Add("timestampNtz"); writerFeatures.Add("timestampNtz"); }
+        bool dv = config.TryGetValue("delta.enableDeletionVectors", out var dvv) && dvv.Equals("true", StringComparison.OrdinalIgnoreCase);
+        if (dv) { readerFeatures.Add("deletionVectors"); writerFeatures.Add("deletionVectors"); }
         if (mode != ColumnMappingMode.None) { readerFeatures.Add("columnMapping"); writerFeatures.Add("columnMapping"); }
         if (usesDomains) writerFeatures.Add("domainMetadata");
         if (ict) writerFeatures.Add("inCommitTimestamp");
         if (config.TryGetValue("delta.appendOnly", out var ao) && ao.Equals("true", StringComparison.OrdinalIgnoreCase)) writerFeatures.Add("appendOnly");
         ProtocolAction protocol;
-        if (ntz) protocol = new ProtocolAction(3, 7, readerFeatures, writerFeatures);
+        if (ntz || dv) protocol = new ProtocolAction(3, 7, readerFeatures, writerFeatures);
         else if (writerFeatures.Count > 0 && (usesDomains || ict)) protocol = new ProtocolAction(mode != ColumnMappingMode.None ? 2 : 1, 7, null, writerFeatures);
         else if (mode != ColumnMappingMode.None) protocol = new ProtocolAction(2, 5);
         else protocol = new ProtocolAction(1, 2);

@@ -101,7 +101,8 @@ internal sealed class DataFileWriter : IAsyncDisposable
         file.Writer.Write(data);
         file.Rows += rows.RowCount;
         RowsWritten += rows.RowCount;
-        if (file.Writer.BytesWritten >= _targetSize) await CloseAsync(key, ct).ConfigureAwait(false);
+        // Flushed bytes are exact; below 1 MiB targets a row group never flushes on its own, so buffered values count too.
+        if (file.Writer.BytesWritten >= _targetSize || file.Writer.BufferedBytesEstimate >= _targetSize) await CloseAsync(key, ct).ConfigureAwait(false);
     }
 
     private static void TrackNaN(OpenFile file, RecordBatch data)
