@@ -24,7 +24,7 @@ namespace DeltaLite.Azure;
 public sealed class AzureBlobObjectStore : IObjectStore
 {
     /// <summary>Metadata name of the per-write marker set by conditional writes.</summary>
-    internal const string WriterMetadata = "deltalite-writer";
+    internal const string WriterMetadata = "deltalite_writer"; // metadata names must be C# identifiers
 
     private readonly HttpPipeline _pipeline;
     private readonly string _containerUrl;

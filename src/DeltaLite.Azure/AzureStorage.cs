@@ -28,9 +28,9 @@ public static class AzureStorage
         }
     }
 
-    /// <summary>Opens an Azure store from a location and storage options (the environment fills in the rest).</summary>
-    public static AzureBlobObjectStore Open(string location, IReadOnlyDictionary<string, string>? options = null) =>
-        AzureBlobObjectStore.Open(location, AzureStorageOptions.FromDictionary(options));
+    /// <summary>Opens an Azure store from a location and storage options (the environment fills in the rest, unless <paramref name="useEnvironment"/> is false).</summary>
+    public static AzureBlobObjectStore Open(string location, IReadOnlyDictionary<string, string>? options = null, bool useEnvironment = true) =>
+        AzureBlobObjectStore.Open(location, AzureStorageOptions.FromDictionary(options, useEnvironment));
 
     /// <summary>Opens an Azure store from a location and options.</summary>
     public static AzureBlobObjectStore Open(string location, AzureStorageOptions options) => AzureBlobObjectStore.Open(location, options);
