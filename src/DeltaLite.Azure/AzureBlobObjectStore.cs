@@ -418,7 +418,17 @@ public sealed class AzureBlobObjectStore : IObjectStore
                 last = e;
                 serverDelay = e.Data["RetryAfter"] as TimeSpan?;
             }
-            var props = await GetPropertiesAsync(path, ct).ConfigureAwait(false);
+            BlobProperties? props;
+            try
+            {
+                props = await GetPropertiesAsync(path, ct).ConfigureAwait(false);
+            }
+            catch (AzureStorageException e)
+            {
+                throw new AzureStorageException(
+                    $"{Describe(path)}: the outcome of the conditional write is unknown: it got no clear answer ({Redactor.Redact(last?.Message ?? "a conflict on a later try")}), and checking the object failed: {e.Message}",
+                    e.Status, e.ErrorCode, Location.Account, Location.Container, BlobName(path), e);
+            }
             if (props is { } p)
             {
                 if (p.Writer == writer) return;
@@ -678,7 +688,13 @@ public sealed class AzureBlobObjectStore : IObjectStore
             (403, "AuthorizationServiceMismatch") => "the SAS token is not for the Blob service; it needs ss to include b",
             (403, "AuthorizationProtocolMismatch") => "the SAS token allows https only; use an https endpoint",
             (403, "AuthorizationSourceIPMismatch") => "the SAS token does not allow requests from this IP address (sip)",
-            (403, "AuthorizationFailure") => $"the request was refused: the account's firewall or network rules may block this client, or the credential may not cover container '{container}'",
+            (403, "AuthorizationFailure") => _auth switch
+            {
+                AuthKind.SharedKey => $"the request was refused: the account key (account_key, AZURE_STORAGE_ACCOUNT_KEY or the connection string's AccountKey) may not be a current key of account '{account}', or the account's firewall may block this client",
+                AuthKind.Sas => $"the request was refused: the SAS token may have expired, lack a permission, or be signed with another key, or the account's firewall may block this client{sasTimes}",
+                AuthKind.Bearer => $"the request was refused: the identity may lack the 'Storage Blob Data Contributor' role on account '{account}', or the account's firewall may block this client",
+                _ => $"the request was refused: container '{container}' does not allow anonymous access, or the account's firewall blocks this client",
+            },
             (403, "KeyBasedAuthenticationNotPermitted") => $"account '{account}' does not allow Shared Key (account key or account SAS) access; use an Azure AD identity",
             (403, _) => $"access denied to account '{account}', container '{container}': check the credential's permissions (role 'Storage Blob Data Contributor', or the SAS permissions){sasTimes}",
             (404, "ContainerNotFound") => $"the container '{container}' does not exist in account '{account}': create it (e.g. az storage container create --name {container} --account-name {account}) or fix the location",

@@ -46,6 +46,11 @@ public sealed record AzureLocation
     public static AzureLocation Parse(Uri uri, AzureStorageOptions options)
     {
         string scheme = uri.Scheme.ToLowerInvariant();
+        // System.Uri folds "." and ".." segments away; a location that had them is refused rather than silently moved.
+        string original = StripQuery(uri.OriginalString);
+        int authority = original.IndexOf("://", StringComparison.Ordinal);
+        if (authority >= 0 && original[(authority + 3)..].Split('/').Skip(1).Any(s => s is "." or ".." || Uri.UnescapeDataString(s) is "." or ".."))
+            throw new ArgumentException($"'{original}': the path must not contain '.' or '..' segments.");
         string? sas = uri.Query.Length > 1 ? uri.Query[1..] : null;
         var segments = Segments(uri);
         var cs = options.ConnectionString is { } c ? StorageConnectionString.Parse(c) : null;
