@@ -9,6 +9,7 @@ namespace DeltaLite.Benchmarks;
 /// Benchmarks that print figures beside a peer's on the same data, in one run. Each measured step runs in its
 /// own process so that peak memory belongs to that step alone.
 ///   deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]
+///   deltalite-bench azure [--endpoint URL] [--size-mib 256] [--small 1000] [--commits 100]
 /// </summary>
 internal static class Program
 {
@@ -21,6 +22,7 @@ internal static class Program
             return args.FirstOrDefault() switch
             {
                 "parquet" => ParquetBenchmark.Run(args[1..]),
+                "azure" => AzureBenchmark.Run(args[1..]),
                 "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "child-read" => ChildRead(args[1]),
                 _ => Usage(),
@@ -36,6 +38,7 @@ internal static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]");
+        Console.Error.WriteLine("       deltalite-bench azure [--endpoint http://127.0.0.1:PORT/devstoreaccount1] [--size-mib 256] [--small 1000] [--small-kib 16] [--commits 100] [--dir DIR]");
         return 2;
     }
 
