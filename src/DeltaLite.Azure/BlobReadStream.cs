@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace DeltaLite.Azure;
 
 /// <summary>
@@ -78,6 +80,7 @@ internal sealed class BlobReadStream : Stream
             chunk = await FetchAsync(offset, ct).ConfigureAwait(false);
         }
         _prefetch = null;
+        if (_chunk is not null) ArrayPool<byte>.Shared.Return(_chunk);
         _chunk = chunk.Data;
         _chunkOffset = chunk.Offset;
         _chunkLength = chunk.Length;
@@ -95,10 +98,18 @@ internal sealed class BlobReadStream : Stream
     private async Task<(long, byte[], int)> FetchAsync(long offset, CancellationToken ct)
     {
         int size = (int)Math.Min(_chunkSize, Length - offset);
-        var data = new byte[size];
-        int n = await _store.FetchAsync(_url, _etag, offset, data, _path, ct).ConfigureAwait(false);
-        if (n < size) throw new IOException($"{_store.DisplayRoot}/{_path}: the object is shorter than its stated {Length} bytes.");
-        return (offset, data, n);
+        var data = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            int n = await _store.FetchAsync(_url, _etag, offset, data.AsMemory(0, size), _path, ct).ConfigureAwait(false);
+            if (n < size) throw new IOException($"{_store.DisplayRoot}/{_path}: the object is shorter than its stated {Length} bytes.");
+            return (offset, data, n);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(data);
+            throw;
+        }
     }
 
     private async Task DrainPrefetchAsync()
@@ -106,7 +117,8 @@ internal sealed class BlobReadStream : Stream
         if (_prefetch is null) return;
         try
         {
-            await _prefetch.ConfigureAwait(false);
+            var (_, unused, _) = await _prefetch.ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(unused);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
@@ -142,6 +154,8 @@ internal sealed class BlobReadStream : Stream
             _disposed = true;
             _cts.Cancel();
             DrainPrefetchAsync().GetAwaiter().GetResult();
+            if (_chunk is not null) ArrayPool<byte>.Shared.Return(_chunk);
+            _chunk = null;
             _cts.Dispose();
         }
         base.Dispose(disposing);
