@@ -11,6 +11,7 @@ namespace DeltaLite.Benchmarks;
 ///   deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]
 ///   deltalite-bench log [--commits N] [--runs R] [--dir DIR]   (see LogBenchmark)
 ///   deltalite-bench writes [--rows N] [--seed S] [--dir DIR]     (append, merge, optimize, vacuum)
+///   deltalite-bench azure [--endpoint URL] [--size-mib 256] [--small 1000] [--commits 100]
 /// </summary>
 internal static class Program
 {
@@ -26,6 +27,7 @@ internal static class Program
                 "log" => LogBenchmark.Run(args[1..]),
                 "writes" => WritesBenchmark.Run(args[1..]),
                 "child-table" => WritesBenchmark.ChildStep(args[1], args[2], long.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
+                "azure" => AzureBenchmark.Run(args[1..]),
                 "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "child-read" => ChildRead(args[1]),
                 _ => Usage(),
@@ -42,6 +44,7 @@ internal static class Program
     {
         Console.Error.WriteLine("usage: deltalite-bench parquet|writes [--rows N] [--seed S] [--dir DIR]");
         Console.Error.WriteLine("       deltalite-bench log [--commits N] [--runs R] [--dir DIR]");
+        Console.Error.WriteLine("       deltalite-bench azure [--endpoint http://127.0.0.1:PORT/devstoreaccount1] [--size-mib 256] [--small 1000] [--small-kib 16] [--commits 100] [--dir DIR]");
         return 2;
     }
 
