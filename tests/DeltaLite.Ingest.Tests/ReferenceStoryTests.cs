@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using DeltaLite.Ingest.Tests.Support;
 
 namespace DeltaLite.Ingest.Tests;
@@ -8,8 +9,10 @@ namespace DeltaLite.Ingest.Tests;
 /// and with CommitWhenEmpty one empty version. Merge mode by id, watermark updated_at. The table's rows are compared
 /// with the source's rows, rendered by the source database itself, column by column.
 /// </summary>
-public sealed class ReferenceStoryTests
+public sealed class ReferenceStoryTests(ITestOutputHelper output)
 {
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private void T(string what) => output.WriteLine($"{_clock.Elapsed.TotalSeconds:F2}s {what}");
     private const int LoansPerYear = 1500;
 
     [Fact]
@@ -41,11 +44,13 @@ public sealed class ReferenceStoryTests
             readSource2020: () => Rows.ReadPostgresLoansAsync(table2020));
     }
 
-    private static async Task RunStoryAsync(IngestJob job, Func<Task<LoanGenerator.GenerateResult>> generate2021,
+    private async Task RunStoryAsync(IngestJob job, Func<Task<LoanGenerator.GenerateResult>> generate2021,
         Func<Task<List<Row>>> readSource, Func<Task<List<Row>>> readSource2020)
     {
         // Run 1: the 2020 loans create the table as version 0.
+        T("start");
         var first = await IngestRunner.RunAsync(job);
+        T("run1");
         Assert.Equal(IngestOutcome.Committed, first.Outcome);
         Assert.Equal(0, first.Version);
         Assert.Equal(LoansPerYear, first.RowsRead);
@@ -57,6 +62,7 @@ public sealed class ReferenceStoryTests
 
         // Run 2: the 2021 loans and the updated 2020 loans are merged as version 1.
         var generated = await generate2021();
+        T("gen2021");
         long updated = generated.Updated;
         Assert.True(updated > 100, $"the generator should update a share of the 2020 loans (updated {updated})");
         var second = await IngestRunner.RunAsync(job);
@@ -67,6 +73,7 @@ public sealed class ReferenceStoryTests
         Assert.Equal(updated, second.RowsUpdated);
         Assert.Equal(first.WatermarkTo, second.WatermarkFrom);
         Assert.True(string.CompareOrdinal(second.WatermarkTo, first.WatermarkTo) > 0, $"the watermark moved from {first.WatermarkTo} to {second.WatermarkTo}");
+        T("run2");
         var sourceBoth = await readSource();
         Assert.Equal(2 * LoansPerYear, sourceBoth.Count);
         var version1 = await Rows.ReadTableAsync(job.Target!);
@@ -78,6 +85,7 @@ public sealed class ReferenceStoryTests
         // Version 0 still reads as it was: equal to the copy of the 2020 source taken before 2021 was generated.
         Rows.AssertSameByKey(await readSource2020(), await Rows.ReadTableAsync(job.Target!, 0), what: "table at version 0 (time travel)");
 
+        T("compared");
         // Run 3: nothing new: nothing is committed.
         var third = await IngestRunner.RunAsync(job);
         Assert.Equal(IngestOutcome.NoNewRows, third.Outcome);

@@ -31,3 +31,17 @@ internal sealed class TempDir : IDisposable
         }
     }
 }
+
+/// <summary>Small helpers for SQLite sources.</summary>
+internal static class SqliteDb
+{
+    public static void Execute(string connectionString, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (n, v) in parameters) command.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+}
