@@ -103,9 +103,12 @@ public static partial class IngestRunner
             WatermarkFrom = low?.Text,
             WatermarkTo = (high ?? low)?.Text,
         };
-        bool nothingNew = job.WatermarkColumn is not null && (high is null ? low is not null || snapshot is not null : low is not null && high.CompareTo(low) <= 0);
+        // Rows with a NULL watermark are read by the first load of the source (or a full reload) only: later runs
+        // cannot tell new NULL rows from loaded ones, so they count them instead (NullWatermarkRows).
+        bool includeNulls = job.WatermarkColumn is not null && low is null && (job.Mode == IngestMode.Overwrite || state.Runs == 0);
+        bool nothingNew = job.WatermarkColumn is not null && (high is null ? !includeNulls : low is not null && high.CompareTo(low) <= 0);
         long nullRows = 0;
-        if (job.WatermarkColumn is not null && low is not null)
+        if (job.WatermarkColumn is not null && !includeNulls)
             nullRows = await CountNullWatermarkAsync(source, job, ct).ConfigureAwait(false);
         if (nothingNew && !job.CommitWhenEmpty)
             return baseResult with { Duration = clock.Elapsed, NullWatermarkRows = nullRows, Version = snapshot?.Version, Message = "no new rows past the watermark" };
@@ -114,7 +117,7 @@ public static partial class IngestRunner
         if (job.Mode == IngestMode.Merge && job.Lookback is { } lookback && low is not null) readLow = low.Minus(lookback);
         if (job.DryRun)
         {
-            long count = await source.CountAsync(readLow, high, ct).ConfigureAwait(false);
+            long count = nothingNew ? 0 : await source.CountAsync(readLow, high, includeNulls, ct).ConfigureAwait(false);
             return baseResult with
             {
                 Outcome = IngestOutcome.DryRun, RowsRead = count, Duration = clock.Elapsed, NullWatermarkRows = nullRows,
@@ -125,7 +128,8 @@ public static partial class IngestRunner
         var newState = state with { WatermarkColumn = job.WatermarkColumn, Watermark = high ?? low, Runs = state.Runs + 1 };
         long rowsRead = 0;
         var rate = Stopwatch.StartNew();
-        var data = source.ReadAsync(readLow, high, rows =>
+        // Nothing past the watermark but asked to commit: an empty version with the state, without reading anything.
+        var data = nothingNew ? Empty() : source.ReadAsync(schema, readLow, high, includeNulls, rows =>
         {
             rowsRead = rows;
             progress?.Report(new IngestProgress("loading", rows, rows / Math.Max(rate.Elapsed.TotalSeconds, 0.001)));
@@ -139,6 +143,13 @@ public static partial class IngestRunner
             WatermarkFrom = low?.Text, WatermarkTo = (high ?? low)?.Text, RowsRead = rowsRead, Duration = clock.Elapsed, NullWatermarkRows = nullRows,
         };
     }
+
+#pragma warning disable CS1998 // an empty async stream
+    private static async IAsyncEnumerable<RecordBatch> Empty()
+    {
+        yield break;
+    }
+#pragma warning restore CS1998
 
     private static async Task<long> CountNullWatermarkAsync(SqlSource source, IngestJob job, CancellationToken ct)
     {
@@ -180,6 +191,18 @@ public static partial class IngestRunner
             DomainMetadata = domains,
             CommitInfo = commitInfo,
         };
+        if (snapshot is null && !job.CommitWhenEmpty)
+        {
+            // A first run over an empty source creates no table (an empty one only when asked, with CommitWhenEmpty).
+            var peeked = await PeekAsync(data, ct).ConfigureAwait(false);
+            if (peeked is null)
+                return new IngestResult
+                {
+                    Outcome = IngestOutcome.NoNewRows, SourceId = newState.SourceId, Source = "", Target = table.Location,
+                    Message = "the source has no rows: no table was created",
+                };
+            data = peeked;
+        }
         var counted = Count(data);
         CommitResult commit;
         try
@@ -236,6 +259,41 @@ public static partial class IngestRunner
                 if (kv.Value is not null && long.TryParse(kv.Value.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v)) result[kv.Key] = v;
         }
         return result;
+    }
+
+    /// <summary>Reads the first batch: null when there is none, else the whole stream again (the first batch included).</summary>
+    private static async Task<IAsyncEnumerable<RecordBatch>?> PeekAsync(IAsyncEnumerable<RecordBatch> data, CancellationToken ct)
+    {
+        var e = data.GetAsyncEnumerator(ct);
+        bool any;
+        try
+        {
+            any = await e.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await e.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (!any)
+        {
+            await e.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+        return Replay(e);
+
+        static async IAsyncEnumerable<RecordBatch> Replay(IAsyncEnumerator<RecordBatch> e)
+        {
+            try
+            {
+                yield return e.Current;
+                while (await e.MoveNextAsync().ConfigureAwait(false)) yield return e.Current;
+            }
+            finally
+            {
+                await e.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private sealed class Counter

@@ -17,6 +17,19 @@ internal static class ColumnReaders
                 return (r, i, b) =>
                 {
                     object v = r.GetValue(i);
+                    if (v is string text)
+                    {
+                        // Exact text (decimals wider than System.Decimal are selected as text): parsed exactly to the scale.
+                        try
+                        {
+                            ((DecimalBuilder)b).Append(text);
+                        }
+                        catch (OverflowException e)
+                        {
+                            throw new IngestException($"Column '{column}': {text} does not fit {d} ({e.Message})", e);
+                        }
+                        return;
+                    }
                     decimal m = v switch
                     {
                         decimal x => x,
@@ -24,7 +37,6 @@ internal static class ColumnReaders
                         float x => (decimal)x,
                         long x => x,
                         int x => x,
-                        string s => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
                         _ => Convert.ToDecimal(v, CultureInfo.InvariantCulture),
                     };
                     // SQLite keeps DECIMAL(p,s) as REAL: round to the declared scale (exact for up to 15 significant digits).

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using DeltaLite.Ingest.State;
 using DeltaLite.Parquet;
 using Npgsql;
 
@@ -34,6 +35,24 @@ public sealed class PostgresDialect : SqlDialect
             "bytea" => DataType.Binary,
             _ => DataType.String, // text, varchar, char, uuid, json, jsonb, time, interval, enums...
         };
+    }
+
+    /// <summary>numeric columns wider than System.Decimal are read as text (exact), e.g. numeric(38,10).</summary>
+    public override string SelectList(Parquet.Schema schema) => ExplicitList(schema, c => c + "::text");
+
+    /// <summary>
+    /// A timestamp-without-time-zone watermark is bound as a timestamp (wall clock, like the column): bound as a
+    /// timestamptz it would be compared through the session time zone, missing or re-reading rows when that is not UTC.
+    /// </summary>
+    public override void BindParameter(DbParameter parameter, WatermarkValue value, bool rowVersion, string? columnType)
+    {
+        if (value.Value is DateTime t && columnType is { } type && type.StartsWith("timestamp", StringComparison.OrdinalIgnoreCase)
+            && !type.Contains("with time zone", StringComparison.OrdinalIgnoreCase) && !type.Equals("timestamptz", StringComparison.OrdinalIgnoreCase))
+        {
+            parameter.Value = DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
+            return;
+        }
+        base.BindParameter(parameter, value, rowVersion, columnType);
     }
 
     public override string Describe(string connectionString)

@@ -80,24 +80,41 @@ public abstract partial class SqlDialect
     public virtual string MaxWatermarkSql(string source, string column, bool rowVersion) => $"SELECT MAX({QuoteIdentifier(column)}) FROM {source}";
 
     /// <summary>
-    /// The rows past the stored mark up to the captured high mark: <c>low &lt; w &lt;= high</c>; without a stored
-    /// mark, <c>w &lt;= high</c> plus rows whose mark is NULL (loaded once, by the first run).
+    /// The rows past the stored mark up to the captured high mark: <c>low &lt; w &lt;= high</c>. Rows whose mark is NULL
+    /// are read only when <paramref name="includeNulls"/> (a first load or a full reload): later runs cannot tell new
+    /// NULL rows from ones already loaded.
     /// </summary>
-    public string SelectSql(string source, string? column, bool hasLow, bool hasHigh, bool rowVersion = false)
+    public string SelectSql(string source, string? column, bool hasLow, bool hasHigh, bool rowVersion = false, bool includeNulls = false, string selectList = "*")
     {
-        if (column is null) return $"SELECT * FROM {source}";
+        if (column is null) return $"SELECT {selectList} FROM {source}";
         string w = WatermarkExpression(column, rowVersion);
         var conditions = new List<string>();
         if (hasHigh) conditions.Add($"{w} <= {Parameter("high")}");
         if (hasLow) conditions.Add($"{w} > {Parameter("low")}");
-        string where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        if (!hasLow && hasHigh) where = $" WHERE ({w} <= {Parameter("high")} OR {QuoteIdentifier(column)} IS NULL)";
-        return $"SELECT * FROM {source}{where}";
+        string where = conditions.Count == 0
+            ? includeNulls ? "" : $" WHERE {QuoteIdentifier(column)} IS NOT NULL"
+            : includeNulls ? $" WHERE ({string.Join(" AND ", conditions)} OR {QuoteIdentifier(column)} IS NULL)" : " WHERE " + string.Join(" AND ", conditions);
+        return $"SELECT {selectList} FROM {source}{where}";
     }
 
     /// <summary>A count of what <see cref="SelectSql"/> would return (for dry runs).</summary>
-    public string CountSql(string source, string? column, bool hasLow, bool hasHigh, bool rowVersion = false) =>
-        "SELECT COUNT(*) FROM (" + SelectSql(source, column, hasLow, hasHigh, rowVersion) + $") AS {QuoteIdentifier("c")}";
+    public string CountSql(string source, string? column, bool hasLow, bool hasHigh, bool rowVersion = false, bool includeNulls = false) =>
+        "SELECT COUNT(*) FROM (" + SelectSql(source, column, hasLow, hasHigh, rowVersion, includeNulls) + $") AS {QuoteIdentifier("c")}";
+
+    /// <summary>
+    /// The select list for reading rows: <c>*</c>, or the columns one by one when some must be read as text (decimals
+    /// wider than .NET's decimal, which the drivers cannot return otherwise).
+    /// </summary>
+    public virtual string SelectList(Parquet.Schema schema) => "*";
+
+    /// <summary>Decimals beyond 28 digits do not fit System.Decimal: such columns are read as exact text.</summary>
+    protected static bool NeedsText(DataType type) => type is DecimalType { Precision: > 28 };
+
+    /// <summary>The select list with the columns that need it converted to text by <paramref name="asText"/>.</summary>
+    protected string ExplicitList(Parquet.Schema schema, Func<string, string> asText) =>
+        schema.Fields.Any(f => NeedsText(f.Type))
+            ? string.Join(", ", schema.Fields.Select(f => NeedsText(f.Type) ? $"{asText(QuoteIdentifier(f.Name))} AS {QuoteIdentifier(f.Name)}" : QuoteIdentifier(f.Name)))
+            : "*";
 
     /// <summary>No rows, for the column list and types.</summary>
     public string SchemaSql(string source) => $"SELECT * FROM {source} WHERE 1 = 0";
@@ -112,6 +129,13 @@ public abstract partial class SqlDialect
         DateOnly d => d.ToDateTime(TimeOnly.MinValue),
         var v => v,
     };
+
+    /// <summary>
+    /// Sets a watermark parameter; <paramref name="columnType"/> is the watermark column's type name in the source, for
+    /// engines where the parameter's type changes how it compares (time zones, datetime precision).
+    /// </summary>
+    public virtual void BindParameter(DbParameter parameter, WatermarkValue value, bool rowVersion, string? columnType) =>
+        parameter.Value = ParameterValue(value, rowVersion);
 
     /// <summary>The Delta type of a result column.</summary>
     public abstract DataType MapType(string column, string dataTypeName, Type fieldType, int? precision, int? scale);

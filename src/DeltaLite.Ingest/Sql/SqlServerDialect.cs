@@ -54,6 +54,17 @@ public sealed class SqlServerDialect : SqlDialect
         var v => v,
     };
 
+    /// <summary>decimal columns wider than System.Decimal are read as text (exact), e.g. decimal(38,10).</summary>
+    public override string SelectList(Parquet.Schema schema) => ExplicitList(schema, c => $"CONVERT(varchar(48), {c})");
+
+    /// <summary>Timestamps are bound as datetime2 (SqlClient's default for DateTime is datetime, rounded to 1/300 s).</summary>
+    public override void BindParameter(DbParameter parameter, WatermarkValue value, bool rowVersion, string? columnType)
+    {
+        base.BindParameter(parameter, value, rowVersion, columnType);
+        if (parameter.Value is DateTime) parameter.DbType = System.Data.DbType.DateTime2;
+        else if (parameter.Value is long && rowVersion) parameter.DbType = System.Data.DbType.Int64;
+    }
+
     public override string Describe(string connectionString)
     {
         try

@@ -31,6 +31,9 @@ public sealed class SqlSource
     /// <summary>Whether the watermark column is a row version (discovered with the schema).</summary>
     public bool RowVersion { get; private set; }
 
+    /// <summary>The watermark column's type name in the source (discovered with the schema).</summary>
+    public string? WatermarkTypeName { get; private set; }
+
     private async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = Dialect.CreateConnection(_connectionString);
@@ -135,7 +138,11 @@ public sealed class SqlSource
                 if (precision is 255 or 0) precision = null;
                 if (scale is 255) scale = null;
             }
-            if (string.Equals(name, _job.WatermarkColumn, StringComparison.OrdinalIgnoreCase) && Dialect.IsRowVersion(typeName)) RowVersion = true;
+            if (string.Equals(name, _job.WatermarkColumn, StringComparison.OrdinalIgnoreCase))
+            {
+                WatermarkTypeName = typeName;
+                if (Dialect.IsRowVersion(typeName)) RowVersion = true;
+            }
             fields.Add(new Field(name, Dialect.MapType(name, typeName, reader.GetFieldType(i), precision, scale), nullable));
         }
         if (_job.WatermarkColumn is { } w && !names.Contains(w))
@@ -174,11 +181,11 @@ public sealed class SqlSource
     }
 
     /// <summary>How many rows a run between the marks would read.</summary>
-    public async Task<long> CountAsync(WatermarkValue? low, WatermarkValue? high, CancellationToken ct)
+    public async Task<long> CountAsync(WatermarkValue? low, WatermarkValue? high, bool includeNulls, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = Dialect.CountSql(From, _job.WatermarkColumn, low is not null, high is not null, RowVersion);
+        command.CommandText = Dialect.CountSql(From, _job.WatermarkColumn, low is not null, high is not null, RowVersion, includeNulls);
         Bind(command, low, high);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -189,7 +196,7 @@ public sealed class SqlSource
         {
             var p = command.CreateParameter();
             p.ParameterName = Dialect.Parameter(name);
-            p.Value = Dialect.ParameterValue(v, RowVersion);
+            Dialect.BindParameter(p, v, RowVersion, WatermarkTypeName);
             command.Parameters.Add(p);
         }
         if (_job.WatermarkColumn is null) return;
@@ -197,18 +204,24 @@ public sealed class SqlSource
         if (low is not null) Add("low", low);
     }
 
-    /// <summary>Streams the rows with low &lt; watermark &lt;= high as batches in the source's schema.</summary>
-    public async IAsyncEnumerable<RecordBatch> ReadAsync(WatermarkValue? low, WatermarkValue? high, Action<long>? onRows,
+    /// <summary>
+    /// Streams the rows with low &lt; watermark &lt;= high (plus rows with a NULL watermark when
+    /// <paramref name="includeNulls"/>) as batches in <paramref name="schema"/>, the source's schema.
+    /// </summary>
+    public async IAsyncEnumerable<RecordBatch> ReadAsync(Parquet.Schema schema, WatermarkValue? low, WatermarkValue? high, bool includeNulls, Action<long>? onRows,
         [EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await LoadDeclaredTypesAsync(connection, ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = Dialect.SelectSql(From, _job.WatermarkColumn, low is not null, high is not null, RowVersion);
+        command.CommandText = Dialect.SelectSql(From, _job.WatermarkColumn, low is not null, high is not null, RowVersion, includeNulls, Dialect.SelectList(schema));
         command.CommandTimeout = 0;
         Bind(command, low, high);
         await using var reader = await ExecuteAsync(command, CommandBehavior.SequentialAccess, ct).ConfigureAwait(false);
-        var schema = SchemaOf(reader);
+        // The rows are read in the schema found at the start of the run (some columns may be selected as text).
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        if (!names.SequenceEqual(schema.Fields.Select(f => f.Name), StringComparer.OrdinalIgnoreCase))
+            throw new IngestException($"{Description}: the source's columns changed during the run (was: {string.Join(", ", schema.Fields.Select(f => f.Name))}; now: {string.Join(", ", names)}); run again.");
         var readers = schema.Fields.Select(f => ColumnReaders.For(f.Type, f.Name, Dialect.Kind)).ToArray();
         long total = 0;
         while (true)
