@@ -151,7 +151,7 @@ public class BadLogTests
     [Fact]
     public void LogFileNamesAreParsedStrictly()
     {
-        static LogFile? Parse(string name) => LogFile.TryParse(new Storage.ObjectInfo("_delta_log/" + name, 1, DateTimeOffset.UnixEpoch));
+        static LogFile? Parse(string name) => LogFile.TryParse(new global::DeltaLite.Storage.ObjectInfo("_delta_log/" + name, 1, DateTimeOffset.UnixEpoch));
         Assert.Equal(LogFileKind.Commit, Parse("00000000000000000007.json")!.Kind);
         Assert.Equal(7, Parse("00000000000000000007.checkpoint.parquet")!.Version);
         Assert.Equal((2, 3), (Parse("00000000000000000007.checkpoint.0000000002.0000000003.parquet")!.Part, Parse("00000000000000000007.checkpoint.0000000002.0000000003.parquet")!.Parts));
