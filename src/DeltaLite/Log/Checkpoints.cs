@@ -27,7 +27,8 @@ internal static class Checkpoints
             {
                 try
                 {
-                    await LogCleanup.RunAsync(table.Store, snapshot.Configuration, now, dryRun: false, ct).ConfigureAwait(false);
+                    await LogCleanup.RunAsync(table.Store, snapshot.Configuration, now, dryRun: false, ct,
+                        Tags.TableTags.Parse(snapshot.GetDomainConfiguration(Tags.TableTags.Domain))).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or DeltaLogException or UnauthorizedAccessException or FormatException)
                 {

@@ -9,7 +9,11 @@ namespace DeltaLite.Log;
 /// nothing could be cleaned up because no checkpoint is old enough.</param>
 /// <param name="Deleted">Store paths of the deleted files, oldest version first.</param>
 /// <param name="DryRun">True when nothing was deleted.</param>
-public sealed record LogCleanupResult(DateTimeOffset Cutoff, long? KeptCheckpointVersion, IReadOnlyList<string> Deleted, bool DryRun);
+public sealed record LogCleanupResult(DateTimeOffset Cutoff, long? KeptCheckpointVersion, IReadOnlyList<string> Deleted, bool DryRun)
+{
+    /// <summary>The tag whose version kept older log files that the retention would otherwise have dropped.</summary>
+    public string? HeldByTag { get; init; }
+}
 
 /// <summary>
 /// Expired-log cleanup, following PROTOCOL.md "Metadata Cleanup": the newest commit whose (monotonic) file time is at
@@ -21,7 +25,7 @@ public sealed record LogCleanupResult(DateTimeOffset Cutoff, long? KeptCheckpoin
 internal static class LogCleanup
 {
     public static async Task<LogCleanupResult> RunAsync(IObjectStore store, IReadOnlyDictionary<string, string> configuration, DateTimeOffset now,
-        bool dryRun, CancellationToken ct)
+        bool dryRun, CancellationToken ct, IReadOnlyDictionary<string, Tags.TableTag>? tags = null)
     {
         var cutoff = now - Retention.LogRetention(configuration);
         var files = await LogSegment.ListAsync(store, null, ct).ConfigureAwait(false);
@@ -37,8 +41,16 @@ internal static class LogCleanup
             cutoffCommit = c.Version;
             previous = t;
         }
+        // A tagged version stays readable: the log is kept from the newest checkpoint at or before the oldest tag on.
+        string? heldBy = null;
+        var oldestTag = tags?.Values.MinBy(t => t.Version);
+        if (oldestTag is not null && cutoffCommit is long c0 && oldestTag.Version < c0)
+        {
+            cutoffCommit = oldestTag.Version;
+            heldBy = oldestTag.Name;
+        }
         long? kept = cutoffCommit is long limit ? NewestCompleteCheckpoint(files, limit) : null;
-        if (kept is not long keep) return new LogCleanupResult(cutoff, null, [], dryRun);
+        if (kept is not long keep) return new LogCleanupResult(cutoff, null, [], dryRun) { HeldByTag = heldBy };
 
         var doomed = files.Where(f => f.Kind switch
             {
@@ -60,7 +72,7 @@ internal static class LogCleanup
 
         if (!dryRun)
             foreach (var path in doomed) await store.DeleteAsync(path, ct).ConfigureAwait(false);
-        return new LogCleanupResult(cutoff, keep, doomed, dryRun);
+        return new LogCleanupResult(cutoff, keep, doomed, dryRun) { HeldByTag = heldBy };
     }
 
     /// <summary>The newest version at or below <paramref name="limit"/> with a complete checkpoint (single, v2 or all parts).</summary>

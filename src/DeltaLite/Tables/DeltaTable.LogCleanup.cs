@@ -9,7 +9,8 @@ public sealed partial class DeltaTable
     /// Deletes expired log files: commits, checkpoints and checksums older than <c>delta.logRetentionDuration</c>
     /// (default 30 days, by file time) that no retained version needs. The log keeps the newest checkpoint at or
     /// before the retention cutoff and everything after it, so every version from that checkpoint on stays readable;
-    /// older versions become unreadable. Commits run this after each checkpoint unless
+    /// older versions become unreadable. A tagged version holds the log back: it stays readable until its tag is
+    /// removed, and the result names the tag (<see cref="LogCleanupResult.HeldByTag"/>). Commits run this after each checkpoint unless
     /// <c>delta.enableExpiredLogCleanup</c> is false; an explicit call runs regardless of that property.
     /// </summary>
     /// <param name="now">The time to measure retention from (default: now).</param>
@@ -19,6 +20,7 @@ public sealed partial class DeltaTable
     {
         var snapshot = await GetSnapshotAsync(null, cancellationToken).ConfigureAwait(false);
         TableFeatures.CheckWritable(snapshot.Protocol, snapshot.Metadata, Location);
-        return await LogCleanup.RunAsync(Store, snapshot.Configuration, now ?? DateTimeOffset.UtcNow, dryRun, cancellationToken).ConfigureAwait(false);
+        return await LogCleanup.RunAsync(Store, snapshot.Configuration, now ?? DateTimeOffset.UtcNow, dryRun, cancellationToken,
+            Tags.TableTags.Parse(snapshot.GetDomainConfiguration(Tags.TableTags.Domain))).ConfigureAwait(false);
     }
 }

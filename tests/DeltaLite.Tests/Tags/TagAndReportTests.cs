@@ -103,6 +103,29 @@ public sealed class TagAndReportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tag_holds_back_log_cleanup_until_it_is_removed()
+    {
+        await using var table = await BuildAsync("t5");
+        for (int i = 0; i < 8; i++) await table.AppendAsync([Rows(1000 + i, 1, 2022)]);   // versions 4..11, checkpoint at 10
+        await table.SetTagAsync("keep-me", 2);                                            // version 12
+        // Every log file is 60 days old: past the 30-day log retention.
+        var log = Path.Combine(_dir, "t5", "_delta_log");
+        foreach (var f in Directory.GetFiles(log)) File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddDays(-60));
+
+        var held = await table.CleanupLogAsync(DateTimeOffset.UtcNow, dryRun: false);
+        Assert.Equal("keep-me", held.HeldByTag);
+        Assert.Equal(150, await (await table.GetSnapshotAtAsync("keep-me")).CountRowsAsync());
+
+        await table.DeleteTagAsync("keep-me");                                            // version 13
+        foreach (var f in Directory.GetFiles(log)) File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddDays(-60));
+        var freed = await table.CleanupLogAsync(DateTimeOffset.UtcNow, dryRun: false);
+        Assert.Null(freed.HeldByTag);
+        Assert.NotEmpty(freed.Deleted);
+        await Assert.ThrowsAsync<VersionNotFoundException>(() => table.GetSnapshotAsync(2));
+        Assert.Equal(148, await (await table.GetSnapshotAsync()).CountRowsAsync());
+    }
+
+    [Fact]
     public async Task The_catalog_has_each_versions_numbers()
     {
         await using var table = await BuildAsync("t4");
