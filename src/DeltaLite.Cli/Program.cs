@@ -17,6 +17,8 @@ internal static class Program
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption());
         root.Options.Add(GlobalOptions.Verbose);
+        root.Options.Add(GlobalOptions.StorageOption);
+        DeltaLite.Azure.AzureStorage.Register();
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(CreateCommand.Create());

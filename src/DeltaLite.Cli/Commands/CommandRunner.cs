@@ -17,6 +17,7 @@ internal static class CommandRunner
             bool verbose = parse.GetValue(GlobalOptions.Verbose);
             try
             {
+                GlobalOptions.Capture(parse);
                 return await body(parse, ct).ConfigureAwait(false);
             }
             catch (CommitConflictException e)
@@ -51,7 +52,7 @@ internal static class CommandRunner
     /// that does not fit. Everything else is unexpected (exit code 3).
     /// </summary>
     internal static bool IsUserError(Exception e) => e is DeltaLogException or DeltaSchemaException or DeletionVectorException
-        or ParquetFormatException or LoanGeneratorException or DeltaLite.Ingest.IngestException or FileNotFoundException or DirectoryNotFoundException
+        or ParquetFormatException or LoanGeneratorException or DeltaLite.Ingest.IngestException or DeltaLite.Azure.AzureStorageException or FileNotFoundException or DirectoryNotFoundException
         or ArgumentException or FormatException or UnauthorizedAccessException or NotSupportedException or UserException;
 
     /// <summary>A message on one line (inner line breaks become spaces).</summary>

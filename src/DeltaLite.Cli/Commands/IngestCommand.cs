@@ -89,6 +89,12 @@ internal static class IngestCommand
             if (parse.GetValue(dryRun)) spec = spec with { DryRun = true };
             if (parse.GetValue(commitWhenEmpty)) spec = spec with { CommitWhenEmpty = true };
             if (parse.GetValue(batchSize) is int bs) spec = spec with { BatchSize = bs };
+            if (GlobalOptions.StorageOptions.Count > 0)
+            {
+                var merged = new Dictionary<string, string>(spec.StorageOptions, StringComparer.OrdinalIgnoreCase);
+                foreach (var kv in GlobalOptions.StorageOptions) merged[kv.Key] = kv.Value;
+                spec = spec with { StorageOptions = merged };
+            }
             bool asJson = parse.GetValue(json);
 
             var result = await ProgressDisplay.RunAsync("ingest", ProgressDisplay.Choose(asJson), tracker =>

@@ -49,7 +49,7 @@ internal static class TableOptions
     public static Task<DeltaTable> OpenAsync(string? location, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(location)) throw new UserException("TABLE is required (a path or URI).");
-        return DeltaTable.OpenAsync(location, null, ct);
+        return DeltaTable.OpenAsync(location, GlobalOptions.StorageOptions, ct);
     }
 
     /// <summary>The snapshot that --version or --as-of select (the latest when neither is given).</summary>
