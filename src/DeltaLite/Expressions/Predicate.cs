@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace DeltaLite.Expressions;
 
@@ -205,7 +206,7 @@ public static class Values
         }
         switch (a)
         {
-            case string sa when b is string sb: return string.CompareOrdinal(sa, sb);
+            case string sa when b is string sb: return CompareCodePoints(sa, sb);
             case bool ba when b is bool bb: return ba.CompareTo(bb);
             case DateOnly da: return da.CompareTo(ToDate(b));
             case DateTime ta: return Utc(ta).CompareTo(ToDateTime(b));
@@ -215,6 +216,26 @@ public static class Values
         }
         if (b is DateOnly or DateTime) return -Compare(b, a);
         throw new ArgumentException($"Cannot compare {Show(a)} ({a.GetType().Name}) with {Show(b)} ({b.GetType().Name}).");
+    }
+
+    /// <summary>
+    /// Orders strings by Unicode code point, which is the order of their UTF-8 bytes (Parquet's and Delta's order for
+    /// statistics); UTF-16 ordinal order differs for characters above U+FFFF against U+E000..U+FFFF.
+    /// </summary>
+    public static int CompareCodePoints(string a, string b)
+    {
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j] && !char.IsSurrogate(a[i])) { i++; j++; continue; }
+            // A lone surrogate (not valid text) counts as its own code unit.
+            int va = Rune.TryGetRuneAt(a, i, out var ra) ? ra.Value : a[i];
+            int vb = Rune.TryGetRuneAt(b, j, out var rb) ? rb.Value : b[j];
+            if (va != vb) return va.CompareTo(vb);
+            i += va > 0xFFFF ? 2 : 1;
+            j += vb > 0xFFFF ? 2 : 1;
+        }
+        return (a.Length - i).CompareTo(b.Length - j);
     }
 
     private static bool IsNumber(object o) => o is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal;

@@ -64,19 +64,24 @@ internal sealed class DataFileWriter : IAsyncDisposable
         // Group rows by their serialized partition values.
         var groups = new Dictionary<string, (List<(string, string?)> Values, List<int> Rows)>(StringComparer.Ordinal);
         var key = new StringBuilder();
+        var texts = new string?[_partitionIndexes.Length];
         for (int r = 0; r < batch.RowCount; r++)
         {
             key.Clear();
-            var values = new List<(string, string?)>(_partitionIndexes.Length);
             for (int p = 0; p < _partitionIndexes.Length; p++)
             {
                 var field = _logical[_partitionIndexes[p]];
                 string? text = PartitionValues.Serialize(batch.Columns[_partitionIndexes[p]].GetValue(r), field.Type);
-                values.Add((DeltaSchema.PhysicalName(field, _mode), text));
-                key.Append(text is null ? "\0N" : "\0V" + text);
+                texts[p] = text;
+                key.Append(text is null ? "\0N" : "\0V").Append(text);
             }
             string k = key.ToString();
-            if (!groups.TryGetValue(k, out var g)) groups[k] = g = (values, []);
+            if (!groups.TryGetValue(k, out var g))
+            {
+                var values = new List<(string, string?)>(_partitionIndexes.Length);
+                for (int p = 0; p < _partitionIndexes.Length; p++) values.Add((DeltaSchema.PhysicalName(_logical[_partitionIndexes[p]], _mode), texts[p]));
+                groups[k] = g = (values, []);
+            }
             g.Rows.Add(r);
         }
         foreach (var (k, g) in groups)
