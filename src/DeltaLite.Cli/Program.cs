@@ -28,6 +28,7 @@ internal static class Program
         root.Subcommands.Add(DescribeCommand.Create());
         root.Subcommands.Add(CheckpointCommand.Create());
         root.Subcommands.Add(MaintenanceCommands.Diff());
+        root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(TagCommands.Tag());
         root.Subcommands.Add(TagCommands.Tags());
         root.Subcommands.Add(TagCommands.Report());

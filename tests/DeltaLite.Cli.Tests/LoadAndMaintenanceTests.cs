@@ -60,6 +60,33 @@ public sealed class LoadAndMaintenanceTests
     }
 
     [Fact]
+    public async Task Check_finds_a_missing_file_a_wrong_size_and_a_gap_in_the_log_and_changes_nothing()
+    {
+        using var dir = new TempDir();
+        string table = dir.Combine("t");
+        Cli.Run("create", table, "--schema", TestTables.LoanColumns).Ok();
+        for (int i = 0; i < 3; i++) await TestTables.AppendAsync(table, TestTables.Loans(i * 10, 10, "2024-01-0" + (i + 1)));
+        var healthy = Cli.Run("check", table, "--json").Ok().Json();
+        Assert.True(healthy.GetProperty("healthy").GetBoolean());
+        Assert.Equal(3, healthy.GetProperty("filesChecked").GetInt32());
+
+        var dataFiles = Directory.GetFiles(table, "*.parquet", SearchOption.AllDirectories).Where(f => !f.Contains("_delta_log")).Order().ToList();
+        File.Delete(dataFiles[0]);
+        await File.AppendAllTextAsync(dataFiles[1], "junk");
+        var before = Directory.GetFiles(table, "*", SearchOption.AllDirectories).Order().ToList();
+        var sick = Cli.Run("check", table).Expect(1);
+        Assert.Contains("missing (version 3 references it)", sick.Stdout);
+        Assert.Contains("bytes; the log records", sick.Stdout);
+        Assert.Equal(before, Directory.GetFiles(table, "*", SearchOption.AllDirectories).Order().ToList());
+
+        // A gap in the log: named, and the latest version is reported unreadable.
+        File.Delete(Path.Combine(table, "_delta_log", "00000000000000000002.json"));
+        var gap = Cli.Run("check", table).Expect(1);
+        Assert.Contains("the log jumps from version 1 to 3", gap.Stdout);
+        Assert.Contains("the latest version cannot be read", gap.Stdout);
+    }
+
+    [Fact]
     public void Ingest_reports_bad_arguments_in_one_line()
     {
         using var dir = new TempDir();
