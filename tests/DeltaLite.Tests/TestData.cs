@@ -41,6 +41,9 @@ internal static class TestData
     /// <summary>The absolute folder of a table given relative to the conformance folder.</summary>
     public static string TablePath(string table) => Path.Combine(ConformanceRoot, table);
 
+    /// <summary>A table of the delta-rs conformance set, by folder name.</summary>
+    public static string DeltaRsTable(string name) => Path.Combine(ConformanceRoot, "delta-rs", name);
+
     /// <summary>The JSON files of a table's log (commits, and v2 checkpoints in JSON), in name order.</summary>
     public static IEnumerable<string> LogJsonFiles(string table) =>
         Directory.EnumerateFiles(Path.Combine(TablePath(table), "_delta_log"), "*.json")

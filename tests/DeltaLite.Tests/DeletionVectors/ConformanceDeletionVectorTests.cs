@@ -23,7 +23,7 @@ public class ConformanceDeletionVectorTests(ITestOutputHelper output)
     private static List<DvReference> ScanLogs()
     {
         var found = new List<DvReference>();
-        var root = Path.Combine(DvTestData.ConformanceRoot, "delta-rs");
+        var root = Path.Combine(DeltaLite.Tests.TestData.ConformanceRoot, "delta-rs");
         foreach (var log in Directory.EnumerateDirectories(root, "_delta_log", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var tableDir = Path.GetDirectoryName(log)!;
@@ -81,7 +81,7 @@ public class ConformanceDeletionVectorTests(ITestOutputHelper output)
     public async Task EveryReferencedDvReadsWithItsCardinality(string reference)
     {
         var r = Find(reference);
-        var tableDir = Path.Combine(DvTestData.ConformanceRoot, "delta-rs", r.Table);
+        var tableDir = Path.Combine(DeltaLite.Tests.TestData.ConformanceRoot, "delta-rs", r.Table);
         await using var store = new LocalObjectStore(tableDir);
         var bitmap = await DeletionVectorReader.ReadAsync(store, r.Descriptor, default);
         Assert.Equal(r.Descriptor.Cardinality, bitmap.Cardinality);
@@ -108,7 +108,7 @@ public class ConformanceDeletionVectorTests(ITestOutputHelper output)
         // value = 0, 1, ..., 9 in order, so the rows with value 0 and 9 are at row indexes 0 and 9.
         var r = s_references.Value.Single(x => x.Table == "table-with-dv-small");
         Assert.Equal("part-00000-fae5310a-a37d-4e51-827b-c3d5516560ca-c000.snappy.parquet", r.DataFile);
-        await using var store = new LocalObjectStore(DvTestData.DeltaRsTable("table-with-dv-small"));
+        await using var store = new LocalObjectStore(DeltaLite.Tests.TestData.DeltaRsTable("table-with-dv-small"));
         var bitmap = await DeletionVectorReader.ReadAsync(store, r.Descriptor, default);
         Assert.Equal(new long[] { 0, 9 }, bitmap.ToArray());
         var deleted = new bool[10];
@@ -144,7 +144,7 @@ public class ConformanceDeletionVectorTests(ITestOutputHelper output)
     public async Task DvsHoldTheRowsTheirCommitsDeleted(string table, string logFile, string dataFileUuid, long[] expected)
     {
         var r = s_references.Value.Single(x => x.Table == table && x.LogFile == logFile && x.Action == "add" && x.DataFile.Contains(dataFileUuid, StringComparison.Ordinal));
-        await using var store = new LocalObjectStore(DvTestData.DeltaRsTable(table));
+        await using var store = new LocalObjectStore(DeltaLite.Tests.TestData.DeltaRsTable(table));
         Assert.Equal(expected, (await DeletionVectorReader.ReadAsync(store, r.Descriptor, default)).ToArray());
     }
 
@@ -152,7 +152,7 @@ public class ConformanceDeletionVectorTests(ITestOutputHelper output)
     public void EveryDvFileIsWellFormedFromStartToEnd()
     {
         // Walk each deletion_vector_*.bin as the storage format lays it out, including DVs no log line references.
-        var files = Directory.EnumerateFiles(Path.Combine(DvTestData.ConformanceRoot, "delta-rs"), "deletion_vector_*.bin", SearchOption.AllDirectories)
+        var files = Directory.EnumerateFiles(Path.Combine(DeltaLite.Tests.TestData.ConformanceRoot, "delta-rs"), "deletion_vector_*.bin", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal).ToArray();
         Assert.NotEmpty(files);
         foreach (var path in files)
@@ -166,7 +166,7 @@ public class ConformanceDeletionVectorTests(ITestOutputHelper output)
                 var data = bytes.AsSpan(pos + 4, size);
                 Assert.Equal(BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(pos + 4 + size)), Crc32.Compute(data));
                 var bitmap = RoaringBitmapArray.Deserialize(data);
-                output.WriteLine($"{Path.GetRelativePath(DvTestData.ConformanceRoot, path)} @{pos}: {size} bytes, rows [{string.Join(", ", bitmap.ToArray())}]");
+                output.WriteLine($"{Path.GetRelativePath(DeltaLite.Tests.TestData.ConformanceRoot, path)} @{pos}: {size} bytes, rows [{string.Join(", ", bitmap.ToArray())}]");
                 pos += 4 + size + 4;
                 count++;
             }

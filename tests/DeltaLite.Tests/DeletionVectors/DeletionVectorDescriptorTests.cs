@@ -28,7 +28,7 @@ public class DeletionVectorDescriptorTests
     {
         var dv = new DeletionVectorDescriptor("u", "vBn[lx{q8@P<9BNH/isA", 1, 36, 2);
         Assert.Equal("deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin", dv.RelativePath());
-        Assert.True(File.Exists(Path.Combine(DvTestData.DeltaRsTable("table-with-dv-small"), dv.RelativePath())));
+        Assert.True(File.Exists(Path.Combine(DeltaLite.Tests.TestData.DeltaRsTable("table-with-dv-small"), dv.RelativePath())));
     }
 
     [Fact]

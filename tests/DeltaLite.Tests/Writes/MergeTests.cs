@@ -105,7 +105,7 @@ public sealed class MergeTests
     public async Task Merge_HonoursDeletionVectorsOfTargetFiles()
     {
         // delta-rs' table-with-dv-small: values 0-9 in one file, 0 and 9 deleted by a deletion vector.
-        await using var t = await TempTable.NewAsync(DeletionVectors.DvTestData.DeltaRsTable("table-with-dv-small"));
+        await using var t = await TempTable.NewAsync(global::DeltaLite.Tests.TestData.DeltaRsTable("table-with-dv-small"));
         var schema = new Parquet.Schema(new Field("value", DataType.Int32));
         var result = await t.Table.MergeAsync([Rows.Batch(schema, [5], [9], [42])], ["value"]);
         var expected = new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 42 }.Select(v => $"{{\"value\":{v}}}").Order(StringComparer.Ordinal).ToList();

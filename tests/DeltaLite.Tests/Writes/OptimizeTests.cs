@@ -91,7 +91,7 @@ public sealed class OptimizeTests
     [Fact]
     public async Task Optimize_RewritesAFileWithADeletionVector_WithoutTheDeletedRows()
     {
-        await using var t = await TempTable.NewAsync(DeletionVectors.DvTestData.DeltaRsTable("table-with-dv-small"));
+        await using var t = await TempTable.NewAsync(global::DeltaLite.Tests.TestData.DeltaRsTable("table-with-dv-small"));
         var before = await Rows.OfVersionAsync(t.Table);
         var result = await t.Table.OptimizeAsync();
         Assert.NotNull(result.Commit);
