@@ -213,7 +213,16 @@ public static partial class IngestRunner
             if (snapshot is null)
             {
                 var options = new CreateTableOptions { PartitionColumns = job.PartitionBy, Properties = job.TableProperties };
-                commit = await table.CreateWithDataAsync(schema, options, counted.Items, writeOptions, ct).ConfigureAwait(false);
+                try
+                {
+                    commit = await table.CreateWithDataAsync(schema, options, counted.Items, writeOptions, ct).ConfigureAwait(false);
+                }
+                catch (TableOperationException e)
+                {
+                    // Another run created the table after this one looked: the same race as a lost creating commit.
+                    if (!await table.ExistsAsync(ct).ConfigureAwait(false)) throw;
+                    throw new CommitConflictException(ConflictKind.TableAlreadyExists, 0, $"{table.Location}: the table was created by another run at the same time ({e.Message}).");
+                }
             }
             else
             {
