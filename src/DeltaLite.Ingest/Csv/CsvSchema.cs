@@ -164,6 +164,7 @@ public static partial class CsvSchema
                 if (decimal.Round(m, d.Scale) != m) throw new FormatException($"'{v}' has more than {d.Scale} decimal places ({d})");
                 return m;
             case TimestampType:
+                if (Sql.ColumnReaders.TryFastTimestamp(v, out var fast)) return fast;
                 if (!TryTimestamp(v, culture, out var t)) throw new FormatException($"'{v}' is not a timestamp");
                 return t;
         }
