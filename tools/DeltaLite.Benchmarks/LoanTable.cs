@@ -5,7 +5,7 @@ namespace DeltaLite.Benchmarks;
 /// <summary>A loan-shaped table of 25 mixed columns, generated deterministically batch by batch.</summary>
 internal static class LoanTable
 {
-    public static readonly Schema Schema = new(
+    public static readonly DeltaLite.Parquet.Schema Schema = new(
         new Field("id", DataType.Int64, false),
         new Field("member_id", DataType.Int64),
         new Field("loan_amnt", new DecimalType(12, 2)),

@@ -9,6 +9,7 @@ namespace DeltaLite.Benchmarks;
 /// Benchmarks that print figures beside a peer's on the same data, in one run. Each measured step runs in its
 /// own process so that peak memory belongs to that step alone.
 ///   deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]
+///   deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]
 /// </summary>
 internal static class Program
 {
@@ -23,10 +24,16 @@ internal static class Program
                 "parquet" => ParquetBenchmark.Run(args[1..]),
                 "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "child-read" => ChildRead(args[1]),
+                "ingest" => IngestBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult(),
+                "child-ingest" => IngestBenchmark.ChildIngestAsync(args[1]).GetAwaiter().GetResult(),
+                "child-extract" => IngestBenchmark.ChildExtractAsync(args[1]).GetAwaiter().GetResult(),
+                "child-sqlite-scan" => IngestBenchmark.ChildSqliteScan(args[1], args[2]),
+                "child-pgcopy" => IngestBenchmark.ChildPgCopyAsync(args[1], args[2]).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException or DeltaLite.Ingest.IngestException
+            or DeltaLite.LoanGenerator.LoanGeneratorException or Npgsql.NpgsqlException)
         {
             Console.Error.WriteLine($"deltalite-bench: {e.Message}");
             return 1;
@@ -36,6 +43,7 @@ internal static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: deltalite-bench parquet [--rows N] [--seed S] [--dir DIR]");
+        Console.Error.WriteLine("       deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]");
         return 2;
     }
 
