@@ -203,6 +203,9 @@ public static partial class IngestRunner
                 };
             data = peeked;
         }
+        // Merge mode keeps one row per key. A first run creates the table without a merge: check the keys here, as the
+        // merge does on later runs (a CSV folder may hold two versions of a row in one run).
+        if (job.Mode == IngestMode.Merge && snapshot is null) data = UniqueKeys(data, job.KeyColumns);
         var counted = Count(data);
         CommitResult commit;
         try
@@ -210,7 +213,16 @@ public static partial class IngestRunner
             if (snapshot is null)
             {
                 var options = new CreateTableOptions { PartitionColumns = job.PartitionBy, Properties = job.TableProperties };
-                commit = await table.CreateWithDataAsync(schema, options, counted.Items, writeOptions, ct).ConfigureAwait(false);
+                try
+                {
+                    commit = await table.CreateWithDataAsync(schema, options, counted.Items, writeOptions, ct).ConfigureAwait(false);
+                }
+                catch (TableOperationException e)
+                {
+                    // Another run created the table after this one looked: the same race as a lost creating commit.
+                    if (!await table.ExistsAsync(ct).ConfigureAwait(false)) throw;
+                    throw new CommitConflictException(ConflictKind.TableAlreadyExists, 0, $"{table.Location}: the table was created by another run at the same time ({e.Message}).");
+                }
             }
             else
             {
@@ -224,6 +236,10 @@ public static partial class IngestRunner
                     }, ct).ConfigureAwait(false),
                 };
             }
+        }
+        catch (ArgumentException e) when (job.Mode == IngestMode.Merge && e.Message.Contains("more than one row with key", StringComparison.Ordinal))
+        {
+            throw new IngestException($"Merge by {string.Join(", ", job.KeyColumns)}: {e.Message} A run may hold one version of each key: load such sources in separate runs.", e);
         }
         catch (CommitConflictException e) when (e.Kind is ConflictKind.ConcurrentDomainMetadata or ConflictKind.ConcurrentTransaction)
         {
@@ -259,6 +275,45 @@ public static partial class IngestRunner
                 if (kv.Value is not null && long.TryParse(kv.Value.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v)) result[kv.Key] = v;
         }
         return result;
+    }
+
+    /// <summary>
+    /// Passes the batches through, failing on a key seen twice. Integer keys are kept exactly (8 bytes each); other keys
+    /// as a 64-bit hash of their text, so memory stays small for millions of rows (a false "seen twice" would need a
+    /// 64-bit hash collision).
+    /// </summary>
+    private static async IAsyncEnumerable<RecordBatch> UniqueKeys(IAsyncEnumerable<RecordBatch> data, IReadOnlyList<string> keyColumns,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var seen = new HashSet<long>();
+        var text = new System.Text.StringBuilder();
+        await foreach (var batch in data.WithCancellation(ct).ConfigureAwait(false))
+        {
+            var vectors = keyColumns.Select(k => batch.Schema.IndexOf(k) is var i and >= 0 ? batch.Columns[i]
+                : throw new IngestException($"Merge by {string.Join(", ", keyColumns)}: the source has no key column '{k}'.")).ToArray();
+            var longs = vectors.Length == 1 ? vectors[0] as PrimitiveVector<long> : null;
+            for (int r = 0; r < batch.RowCount; r++)
+            {
+                if (vectors.Any(v => v.IsNull(r))) continue; // a null key never matches: the merge inserts such rows
+                long key;
+                if (longs is not null) key = longs[r];
+                else
+                {
+                    text.Clear();
+                    for (int k = 0; k < vectors.Length; k++)
+                        text.Append(Convert.ToString(vectors[k].GetValue(r), System.Globalization.CultureInfo.InvariantCulture)).Append('\u001f');
+                    ulong h = 14695981039346656037UL;
+                    foreach (var chunk in text.GetChunks())
+                        foreach (char c in chunk.Span) h = (h ^ c) * 1099511628211UL;
+                    key = unchecked((long)h);
+                }
+                if (!seen.Add(key))
+                    throw new IngestException($"Merge by {string.Join(", ", keyColumns)}: the source has more than one row with key " +
+                        string.Join(", ", keyColumns.Select((k, i) => $"{k}={Convert.ToString(vectors[i].GetValue(r), System.Globalization.CultureInfo.InvariantCulture)}")) +
+                        "; each key may appear once. A run may hold one version of each key: load such sources in separate runs.");
+            }
+            yield return batch;
+        }
     }
 
     /// <summary>Reads the first batch: null when there is none, else the whole stream again (the first batch included).</summary>

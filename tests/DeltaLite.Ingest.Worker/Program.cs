@@ -4,7 +4,7 @@ using DeltaLite.Ingest;
 
 // Runs one ingestion job from a JSON job file in its own process, so that tests can SIGKILL it mid-run:
 //   DeltaLite.Ingest.Worker <job.json>
-// Prints "started" on stderr once the job is loaded, progress lines ("progress <phase> <rows>") on stderr, and the
+// Prints "started" on stderr once the job is loaded, progress lines ("progress <phase> <rows> <elapsed>ms") on stderr, and the
 // IngestResult as one JSON line on stdout. Exit codes: 0 done, 1 ingestion error (message on stderr), 2 usage.
 if (args.Length != 1)
 {
@@ -29,8 +29,10 @@ catch (IngestException e)
 
 internal sealed class StderrProgress(TextWriter output) : IProgress<IngestProgress>
 {
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
     public void Report(IngestProgress value)
     {
-        lock (output) output.WriteLine($"progress {value.Phase} {value.RowsRead}");
+        lock (output) output.WriteLine($"progress {value.Phase.Replace(' ', '-')} {value.RowsRead} {_clock.ElapsedMilliseconds}ms");
     }
 }

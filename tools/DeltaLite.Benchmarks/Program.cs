@@ -12,6 +12,7 @@ namespace DeltaLite.Benchmarks;
 ///   deltalite-bench log [--commits N] [--runs R] [--dir DIR]   (see LogBenchmark)
 ///   deltalite-bench writes [--rows N] [--seed S] [--dir DIR]     (append, merge, optimize, vacuum)
 ///   deltalite-bench azure [--endpoint URL] [--size-mib 256] [--small 1000] [--commits 100]
+///   deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]
 /// </summary>
 internal static class Program
 {
@@ -30,10 +31,16 @@ internal static class Program
                 "azure" => AzureBenchmark.Run(args[1..]),
                 "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "child-read" => ChildRead(args[1]),
+                "ingest" => IngestBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult(),
+                "child-ingest" => IngestBenchmark.ChildIngestAsync(args[1]).GetAwaiter().GetResult(),
+                "child-extract" => IngestBenchmark.ChildExtractAsync(args[1]).GetAwaiter().GetResult(),
+                "child-sqlite-scan" => IngestBenchmark.ChildSqliteScan(args[1], args[2]),
+                "child-pgcopy" => IngestBenchmark.ChildPgCopyAsync(args[1], args[2]).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException or DeltaLite.Ingest.IngestException
+            or DeltaLite.LoanGenerator.LoanGeneratorException or Npgsql.NpgsqlException)
         {
             Console.Error.WriteLine($"deltalite-bench: {e.Message}");
             return 1;
@@ -45,6 +52,7 @@ internal static class Program
         Console.Error.WriteLine("usage: deltalite-bench parquet|writes [--rows N] [--seed S] [--dir DIR]");
         Console.Error.WriteLine("       deltalite-bench log [--commits N] [--runs R] [--dir DIR]");
         Console.Error.WriteLine("       deltalite-bench azure [--endpoint http://127.0.0.1:PORT/devstoreaccount1] [--size-mib 256] [--small 1000] [--small-kib 16] [--commits 100] [--dir DIR]");
+                Console.Error.WriteLine("       deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]");
         return 2;
     }
 

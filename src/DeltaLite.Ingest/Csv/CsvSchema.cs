@@ -97,19 +97,20 @@ public static partial class CsvSchema
             var v = raw.Trim();
             any = true;
             if (isLong && !long.TryParse(v, NumberStyles.AllowLeadingSign, culture, out _)) isLong = false;
+            string? number = Number(v, culture);
             if (isDecimal)
             {
-                if (decimal.TryParse(v, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, culture, out var d))
+                if (number is not null && decimal.TryParse(number, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, culture, out var d))
                 {
                     var parts = d.ToString(CultureInfo.InvariantCulture).TrimStart('-').Split('.');
-                    int sep = v.IndexOf(culture.NumberFormat.NumberDecimalSeparator, StringComparison.Ordinal);
-                    int scale = sep < 0 ? 0 : v.Length - sep - culture.NumberFormat.NumberDecimalSeparator.Length;
+                    int sep = number.IndexOf(culture.NumberFormat.NumberDecimalSeparator, StringComparison.Ordinal);
+                    int scale = sep < 0 ? 0 : number.Length - sep - culture.NumberFormat.NumberDecimalSeparator.Length;
                     maxScale = Math.Max(maxScale, scale);
                     maxIntDigits = Math.Max(maxIntDigits, parts[0].TrimStart('0').Length);
                 }
                 else isDecimal = false;
             }
-            if (isDouble && !double.TryParse(v, NumberStyles.Float, culture, out _)) isDouble = false;
+            if (isDouble && !(number is not null && double.TryParse(number, NumberStyles.Float, culture, out _))) isDouble = false;
             if (isBool && !(v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("false", StringComparison.OrdinalIgnoreCase))) isBool = false;
             if (isDate && !DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)) isDate = false;
             if (isTimestamp && !(v.Length >= 16 && v[4] == '-' && (v[10] == ' ' || v[10] == 'T') && TryTimestamp(v, culture, out _))) isTimestamp = false;
@@ -122,6 +123,26 @@ public static partial class CsvSchema
         if (isDate) return DataType.Date;
         if (isTimestamp) return TimestampType.MicrosUtc;
         return DataType.String;
+    }
+
+    /// <summary>
+    /// The number without group separators, or null when they are misplaced. Group separators are accepted only in
+    /// groups of three digits before the decimal separator ("1.234,56" in de-DE, "1,234.56" invariant): .NET would
+    /// otherwise read "1,5" as 15 under the invariant culture.
+    /// </summary>
+    internal static string? Number(string v, CultureInfo culture)
+    {
+        var nf = culture.NumberFormat;
+        string group = nf.NumberGroupSeparator;
+        if (group.Length == 0 || !v.Contains(group, StringComparison.Ordinal)) return v;
+        int dec = v.IndexOf(nf.NumberDecimalSeparator, StringComparison.Ordinal);
+        string integer = dec < 0 ? v : v[..dec];
+        if (v[(dec < 0 ? v.Length : dec)..].Contains(group, StringComparison.Ordinal)) return null;
+        if (integer.StartsWith(nf.NegativeSign, StringComparison.Ordinal) || integer.StartsWith(nf.PositiveSign, StringComparison.Ordinal))
+            integer = integer[1..];
+        var groups = integer.Split(group);
+        if (groups[0].Length is < 1 or > 3 || groups.Skip(1).Any(g => g.Length != 3) || groups.Any(g => !g.All(char.IsAsciiDigit))) return null;
+        return v.Replace(group, "", StringComparison.Ordinal);
     }
 
     internal static bool TryTimestamp(string v, CultureInfo culture, out DateTime value)
@@ -139,10 +160,11 @@ public static partial class CsvSchema
         switch (type)
         {
             case DecimalType d:
-                if (!decimal.TryParse(v, NumberStyles.Number | NumberStyles.AllowExponent, culture, out var m)) throw new FormatException($"'{v}' is not a decimal");
+                if (Number(v, culture) is not { } n || !decimal.TryParse(n, NumberStyles.Float, culture, out var m)) throw new FormatException($"'{v}' is not a decimal");
                 if (decimal.Round(m, d.Scale) != m) throw new FormatException($"'{v}' has more than {d.Scale} decimal places ({d})");
                 return m;
             case TimestampType:
+                if (Sql.ColumnReaders.TryFastTimestamp(v, out var fast)) return fast;
                 if (!TryTimestamp(v, culture, out var t)) throw new FormatException($"'{v}' is not a timestamp");
                 return t;
         }
@@ -153,8 +175,8 @@ public static partial class CsvSchema
             TypeKind.Int32 => int.TryParse(v, NumberStyles.AllowLeadingSign, culture, out var i) ? i : throw new FormatException($"'{v}' is not an integer"),
             TypeKind.Int16 => short.TryParse(v, NumberStyles.AllowLeadingSign, culture, out var s) ? s : throw new FormatException($"'{v}' is not a short integer"),
             TypeKind.Int8 => sbyte.TryParse(v, NumberStyles.AllowLeadingSign, culture, out var b) ? b : throw new FormatException($"'{v}' is not a byte"),
-            TypeKind.Double => double.TryParse(v, NumberStyles.Float | NumberStyles.AllowThousands, culture, out var dbl) ? dbl : throw new FormatException($"'{v}' is not a number"),
-            TypeKind.Float => float.TryParse(v, NumberStyles.Float | NumberStyles.AllowThousands, culture, out var f) ? f : throw new FormatException($"'{v}' is not a number"),
+            TypeKind.Double => Number(v, culture) is { } n && double.TryParse(n, NumberStyles.Float, culture, out var dbl) ? dbl : throw new FormatException($"'{v}' is not a number"),
+            TypeKind.Float => Number(v, culture) is { } n && float.TryParse(n, NumberStyles.Float, culture, out var f) ? f : throw new FormatException($"'{v}' is not a number"),
             TypeKind.Boolean => v.ToLowerInvariant() switch
             {
                 "true" or "1" or "yes" or "y" or "t" => true,

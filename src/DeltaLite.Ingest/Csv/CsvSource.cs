@@ -271,7 +271,7 @@ public sealed class CsvSource
 
     private StreamWriter OpenRejects()
     {
-        string path = _job.RejectsPath ?? System.IO.Path.Combine(Environment.CurrentDirectory, $"rejects-{DateTime.UtcNow:yyyyMMddTHHmmss}.csv");
+        string path = _job.RejectsPath ?? DefaultRejectsPath();
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         bool exists = File.Exists(path);
@@ -279,6 +279,20 @@ public sealed class CsvSource
         if (!exists) w.WriteLine("file,line,column,reason,record");
         RejectsFile = path;
         return w;
+    }
+
+    /// <summary>
+    /// &lt;target&gt;_rejects/rejects-&lt;time&gt;.csv beside a local table (as documented on <see cref="IngestJob.RejectsPath"/>);
+    /// for a remote table, the current folder.
+    /// </summary>
+    private string DefaultRejectsPath()
+    {
+        string name = $"rejects-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.csv";
+        string target = _job.Target ?? "";
+        bool local = target.Length > 0 && (!target.Contains("://", StringComparison.Ordinal) || target.StartsWith("file://", StringComparison.OrdinalIgnoreCase));
+        if (!local) return System.IO.Path.Combine(Environment.CurrentDirectory, name);
+        string folder = target.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(target).LocalPath : target;
+        return System.IO.Path.Combine(System.IO.Path.GetFullPath(folder.TrimEnd('/', '\\')) + "_rejects", name);
     }
 
     private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

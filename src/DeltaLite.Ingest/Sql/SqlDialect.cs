@@ -140,6 +140,12 @@ public abstract partial class SqlDialect
     /// <summary>The Delta type of a result column.</summary>
     public abstract DataType MapType(string column, string dataTypeName, Type fieldType, int? precision, int? scale);
 
+    /// <summary>
+    /// Whether decimal precision and scale come from the driver's schema table (PostgreSQL, SQL Server). SQLite's
+    /// declared types carry them instead, and Microsoft.Data.Sqlite's GetSchemaTable scans the table (seconds for 100k rows).
+    /// </summary>
+    public virtual bool PrecisionFromSchemaTable => true;
+
     /// <summary>Whether a column's type is a row version (SQL Server), which needs special watermark handling.</summary>
     public virtual bool IsRowVersion(string dataTypeName) => false;
 

@@ -119,7 +119,10 @@ public sealed class SqlSource
     private Parquet.Schema SchemaOf(DbDataReader reader)
     {
         DataTable? table = null;
-        try { table = reader.GetSchemaTable(); } catch (NotSupportedException) { }
+        if (Dialect.PrecisionFromSchemaTable)
+        {
+            try { table = reader.GetSchemaTable(); } catch (NotSupportedException) { }
+        }
         var fields = new List<Field>(reader.FieldCount);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < reader.FieldCount; i++)

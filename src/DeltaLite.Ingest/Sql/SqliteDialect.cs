@@ -33,6 +33,8 @@ public sealed class SqliteDialect : SqlDialect
         return DataType.String;
     }
 
+    public override bool PrecisionFromSchemaTable => false;
+
     public override string Describe(string connectionString)
     {
         try

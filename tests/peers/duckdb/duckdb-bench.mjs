@@ -2,6 +2,10 @@
 // DuckDB side of DeltaLite's Parquet benchmark. Prints one JSON line: {"seconds","bytes","peakMiB","baselineMiB"}.
 //   node duckdb-bench.mjs write SOURCE.parquet DEST.parquet   load SOURCE into a table (not timed), time COPY to DEST (SNAPPY)
 //   node duckdb-bench.mjs read FILE.parquet                   time reading every column of FILE into a table
+//   node duckdb-bench.mjs csv-to-parquet SOURCE.csv DEST.parquet
+//                                                             time COPY (SELECT * FROM read_csv(SOURCE)) TO DEST (SNAPPY);
+//                                                             its peakMiB is the process's whole peak (VmHWM), like the
+//                                                             ingestion benchmark's figures
 import fs from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -39,8 +43,16 @@ if (command === 'write') {
   await connection.run(`CREATE TABLE r AS SELECT * FROM read_parquet(${sql(file)})`);
   seconds = Number(process.hrtime.bigint() - start) / 1e9;
   bytes = fs.statSync(file).size;
+} else if (command === 'csv-to-parquet') {
+  const [source, dest] = args;
+  resetPeak();
+  baseline = 0;
+  const start = process.hrtime.bigint();
+  await connection.run(`COPY (SELECT * FROM read_csv(${sql(source)})) TO ${sql(dest)} (FORMAT parquet, COMPRESSION snappy)`);
+  seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  bytes = fs.statSync(dest).size;
 } else {
-  process.stderr.write('usage: duckdb-bench.mjs write SOURCE DEST | read FILE\n');
+  process.stderr.write('usage: duckdb-bench.mjs write SOURCE DEST | read FILE | csv-to-parquet SOURCE.csv DEST.parquet\n');
   process.exit(2);
 }
 const peakMiB = statusMiB('VmHWM:') - baseline;
