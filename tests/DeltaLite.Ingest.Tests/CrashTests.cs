@@ -119,10 +119,23 @@ public sealed class CrashTests(CrashFixture fixture, ITestOutputHelper output) :
             var clean = fixture.Clean[(mode, stage)];
             for (int k = 0; k < killsPerScenario && kills < killPoints; k++, kills++)
             {
-                // Seeded kill points over the whole run, from process start to about the commit.
-                var delay = TimeSpan.FromMilliseconds(random.NextDouble() * clean.Duration.TotalMilliseconds);
+                // Seeded kill points. Two of three land on progress: once the worker reports a seeded share of the rows
+                // loaded (timing-free, so they fall inside the load however fast the machine is); the third at a seeded
+                // time over the whole run, which also reaches start-up, the commit and after it.
                 using var worker = WorkerProcess.Start(job, fixture.Dir[$"crash-{scenario}-{k}.json"]);
-                await Task.Delay(delay);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                if (k % 3 != 2)
+                {
+                    long rowsToLoad = Math.Max(1, clean.Digest.Rows - (stage == 1 ? fixture.Clean[(mode, 0)].Digest.Rows : 0));
+                    long target = 1 + (long)(random.NextDouble() * 0.8 * rowsToLoad);
+                    while (!worker.HasExited && LoadedRows(worker.StdErr) < target && clock.Elapsed < TimeSpan.FromMinutes(2))
+                        await Task.Delay(5);
+                }
+                else
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(random.NextDouble() * clean.Duration.TotalMilliseconds));
+                }
+                var delay = clock.Elapsed;
                 bool finished = worker.HasExited;
                 worker.Kill();
                 string stderr = worker.StdErr;
@@ -149,6 +162,13 @@ public sealed class CrashTests(CrashFixture fixture, ITestOutputHelper output) :
         }
         output.WriteLine($"{kills} kills, {midRun} while the worker was loading rows");
         Assert.True(midRun >= killPoints / 3, $"only {midRun} of {killPoints} kills landed while rows were being loaded; the source is too small for the kill points to mean anything");
+    }
+
+    /// <summary>The rows the worker last reported loaded ("progress loading N ..."), or 0.</summary>
+    private static long LoadedRows(string stderr)
+    {
+        var parts = LastProgress(stderr).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 3 && parts[1] == "loading" && long.TryParse(parts[2], out var n) ? n : 0;
     }
 
     private static string LastProgress(string stderr) =>
