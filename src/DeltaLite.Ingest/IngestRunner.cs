@@ -278,14 +278,16 @@ public static partial class IngestRunner
     }
 
     /// <summary>
-    /// Passes the batches through, failing on a key seen twice. Integer keys are kept exactly (8 bytes each); other keys
-    /// as a 64-bit hash of their text, so memory stays small for millions of rows (a false "seen twice" would need a
+    /// Passes the batches through, failing on a key seen twice (before the data ends, so before anything commits). A
+    /// single integer key is kept exactly in a flat array, sorted and checked when the data ends (8 bytes a row: 40 MB
+    /// for 5M rows); other keys as a 64-bit hash of their text, checked as they come (a false "seen twice" would need a
     /// 64-bit hash collision).
     /// </summary>
     private static async IAsyncEnumerable<RecordBatch> UniqueKeys(IAsyncEnumerable<RecordBatch> data, IReadOnlyList<string> keyColumns,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         var seen = new HashSet<long>();
+        var integers = new List<long>();
         var text = new System.Text.StringBuilder();
         await foreach (var batch in data.WithCancellation(ct).ConfigureAwait(false))
         {
@@ -296,7 +298,11 @@ public static partial class IngestRunner
             {
                 if (vectors.Any(v => v.IsNull(r))) continue; // a null key never matches: the merge inserts such rows
                 long key;
-                if (longs is not null) key = longs[r];
+                if (longs is not null)
+                {
+                    integers.Add(longs[r]);
+                    continue;
+                }
                 else
                 {
                     text.Clear();
@@ -313,6 +319,15 @@ public static partial class IngestRunner
                         "; each key may appear once. A run may hold one version of each key: load such sources in separate runs.");
             }
             yield return batch;
+        }
+        if (integers.Count > 1)
+        {
+            var sorted = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(integers);
+            sorted.Sort();
+            for (int i = 1; i < sorted.Length; i++)
+                if (sorted[i] == sorted[i - 1])
+                    throw new IngestException($"Merge by {keyColumns[0]}: the source has more than one row with key {keyColumns[0]}={sorted[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}" +
+                        "; each key may appear once. A run may hold one version of each key: load such sources in separate runs.");
         }
     }
 
