@@ -127,8 +127,8 @@ public sealed class CrashTests(CrashFixture fixture, ITestOutputHelper output) :
                 if (k % 3 != 2)
                 {
                     long rowsToLoad = Math.Max(1, clean.Digest.Rows - (stage == 1 ? fixture.Clean[(mode, 0)].Digest.Rows : 0));
-                    long target = 1 + (long)(random.NextDouble() * 0.8 * rowsToLoad);
-                    while (!worker.HasExited && LoadedRows(worker.StdErr) < target && clock.Elapsed < TimeSpan.FromMinutes(2))
+                    long rowsTarget = 1 + (long)(random.NextDouble() * 0.8 * rowsToLoad);
+                    while (!worker.HasExited && LoadedRows(worker.StdErr) < rowsTarget && clock.Elapsed < TimeSpan.FromMinutes(2))
                         await Task.Delay(5);
                 }
                 else
