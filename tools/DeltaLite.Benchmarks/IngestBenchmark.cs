@@ -268,41 +268,11 @@ internal static class IngestBenchmark
         return 0;
     }
 
-    private static Figures Child(params string[] args)
-    {
-        var exe = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path.");
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return Run(psi);
-    }
+    private static Figures Child(params string[] args) => Parse(ChildProcess.Self(args));
 
-    private static Figures Peer(params string[] args)
-    {
-        var script = Path.Combine(RepositoryRoot(), "tests", "peers", "duckdb", "duckdb-bench.mjs");
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return Run(psi);
-    }
+    private static Figures Peer(params string[] args) => Parse(ChildProcess.DuckDb(args));
 
-    private static Figures Run(ProcessStartInfo psi)
-    {
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {psi.FileName}.");
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} failed ({p.ExitCode}): {stderr.Result.Trim()}");
-        var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
-        return new Figures(doc.GetProperty("seconds").GetDouble(), doc.TryGetProperty("rows", out var r) ? r.GetInt64() : 0,
+    private static Figures Parse(JsonElement doc) =>
+        new(doc.GetProperty("seconds").GetDouble(), doc.TryGetProperty("rows", out var r) ? r.GetInt64() : 0,
             doc.GetProperty("peakMiB").GetDouble(), doc.TryGetProperty("detail", out var d) ? d.GetString() : null);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "DeltaLite.sln"))) return d.FullName;
-        throw new InvalidOperationException("Cannot find the repository root (the folder with DeltaLite.sln).");
-    }
 }

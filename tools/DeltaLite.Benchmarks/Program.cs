@@ -157,41 +157,10 @@ internal static class ParquetBenchmark
 
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 
-    private static Figures Self(params string[] args)
-    {
-        var exe = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path.");
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(entry);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return RunJson(psi);
-    }
+    private static Figures Self(params string[] args) => Parse(ChildProcess.Self(args));
 
-    private static Figures Peer(params string[] args)
-    {
-        var script = Path.Combine(RepositoryRoot(), "tests", "peers", "duckdb", "duckdb-bench.mjs");
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return RunJson(psi);
-    }
+    private static Figures Peer(params string[] args) => Parse(ChildProcess.DuckDb(args));
 
-    private static Figures RunJson(ProcessStartInfo psi)
-    {
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {psi.FileName}.");
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} failed ({p.ExitCode}): {stderr.Result.Trim()}");
-        var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
-        return new Figures(doc.GetProperty("seconds").GetDouble(), doc.GetProperty("bytes").GetInt64(), doc.GetProperty("peakMiB").GetDouble());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "DeltaLite.sln"))) return d.FullName;
-        throw new InvalidOperationException("Cannot find the repository root (the folder with DeltaLite.sln).");
-    }
+    private static Figures Parse(JsonElement doc) =>
+        new(doc.GetProperty("seconds").GetDouble(), doc.GetProperty("bytes").GetInt64(), doc.GetProperty("peakMiB").GetDouble());
 }

@@ -81,17 +81,7 @@ internal static class WritesBenchmark
 
     private static Step Child(params string[] args)
     {
-        var exe = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's path.");
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
-        psi.ArgumentList.Add("child-table");
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {exe}.");
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"step {string.Join(' ', args)} failed ({p.ExitCode}): {stderr.Result.Trim()}");
-        var d = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+        var d = ChildProcess.Self(["child-table", .. args]);
         long L(string name) => d.GetProperty(name).GetInt64();
         return new Step(d.GetProperty("seconds").GetDouble(), L("rows"), L("filesBefore"), L("filesRead"), L("filesRemoved"), L("filesWritten"), L("bytesWritten"), d.GetProperty("peakMiB").GetDouble());
     }
