@@ -9,25 +9,7 @@ internal static class TestData
     /// The shared conformance folder: $DELTALITE_CONFORMANCE if set, else the first `shared/conformance`
     /// found beside the repository or any folder above it. Fails (never skips) when it cannot be found.
     /// </summary>
-    public static string ConformanceRoot => s_conformance.Value;
-
-    private static readonly Lazy<string> s_conformance = new(() =>
-    {
-        var env = Environment.GetEnvironmentVariable("DELTALITE_CONFORMANCE");
-        if (!string.IsNullOrEmpty(env))
-        {
-            if (Directory.Exists(env)) return Path.GetFullPath(env);
-            throw new DirectoryNotFoundException($"DELTALITE_CONFORMANCE points to '{env}', which does not exist.");
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "conformance");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException(
-            "The conformance tables were not found: expected a 'shared/conformance' folder beside the repository " +
-            "(or set DELTALITE_CONFORMANCE).");
-    });
+    public static string ConformanceRoot => DeltaLite.Parquet.Tests.TestData.ConformanceRoot;
 
     /// <summary>Every Delta table (a folder holding `_delta_log/`) under the conformance folder, relative to it with '/', sorted.</summary>
     public static IReadOnlyList<string> DeltaTables() => s_tables.Value;

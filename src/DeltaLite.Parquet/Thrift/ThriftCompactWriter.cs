@@ -219,18 +219,7 @@ internal sealed class ThriftCompactWriter
         _output.Advance(written);
     }
 
-    public void WriteVarUInt32(uint value)
-    {
-        var span = _output.GetSpan(5);
-        int n = 0;
-        while (value >= 0x80)
-        {
-            span[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        span[n++] = (byte)value;
-        _output.Advance(n);
-    }
+    public void WriteVarUInt32(uint value) => WriteVarUInt64(value);
 
     public void WriteVarUInt64(ulong value)
     {
