@@ -1,28 +1,56 @@
 #!/usr/bin/env bash
-# Runs every DeltaLite benchmark in one run on this machine, each beside its peer on the same data, and saves the
-# printed tables to bench-results.md (and prints them).
+# Runs every DeltaLite benchmark in one run on this machine, each beside its peer on the same data and seeds, and
+# prints ONE combined table (workload, DeltaLite's time, rate and peak memory, the peer's, the ratio, the target),
+# then each benchmark's own detailed table; everything is also saved to bench-results.md.
 #
-#   scripts/bench.sh [--quick]      --quick: small sizes (a smoke run); default: 1,000,000 rows
+#   scripts/bench.sh [--quick]
+#     full (default): Parquet, table reads and ingestion at 1,000,000 and 5,000,000 rows (peak memory shown at both),
+#                     table writes at 1,000,000, a 10,000-commit log, a 256 MiB Azure file
+#     --quick:        small sizes, a smoke run (a couple of minutes)
 #
-# Needs what scripts/test.sh installs (node + the DuckDB peer, PostgreSQL binaries, Azurite); PostgreSQL and Azurite
-# are started by the benchmarks that need them, on 127.0.0.1 only.
+# The services come from scripts/test.sh --run (it installs what is missing and starts PostgreSQL and Azurite on
+# free 127.0.0.1 ports), so the PostgreSQL rows always have their server and their COPY peer.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROWS=1000000; COMMITS=10000; MIB=256; SMALL=1000
-if [ "${1:-}" = "--quick" ]; then ROWS=50000; COMMITS=500; MIB=16; SMALL=100; fi
+
+if [ -z "${DELTALITE_BENCH_INSIDE:-}" ]; then
+  export DELTALITE_BENCH_INSIDE=1
+  exec scripts/test.sh --run "$0" "$@"
+fi
+
+SIZES="1000000 5000000"; WRITE_ROWS=1000000; COMMITS=10000; MIB=256; SMALL=1000
+if [ "${1:-}" = "--quick" ]; then SIZES="20000 50000"; WRITE_ROWS=20000; COMMITS=500; MIB=16; SMALL=100; fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-[ -d tests/peers/duckdb/node_modules ] || (cd tests/peers/duckdb && npm ci --silent)
-[ -d tests/peers/azurite/node_modules ] || (cd tests/peers/azurite && npm ci --silent)
 dotnet build tools/DeltaLite.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
 bench() { dotnet tools/DeltaLite.Benchmarks/bin/Release/net10.0/deltalite-bench.dll "$@"; }
+
 out=bench-results.md
+details="$(mktemp)"
+export DELTALITE_BENCH_SUMMARY
+DELTALITE_BENCH_SUMMARY="$(mktemp)"
+trap 'rm -f "$details" "$DELTALITE_BENCH_SUMMARY"' EXIT
 {
-  echo "# DeltaLite benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, rows=$ROWS)"
-  echo
-  echo "## Parquet (DeltaLite.Parquet vs DuckDB)"; bench parquet --rows "$ROWS"; echo
-  echo "## Table writes"; bench writes --rows "$ROWS"; echo
+  for n in $SIZES; do
+    echo "## Parquet, $n rows (DeltaLite.Parquet vs DuckDB)"; bench parquet --rows "$n"; echo
+    echo "## Reading a table version, $n rows (DeltaLite vs DuckDB)"; bench table-read --rows "$n"; echo
+    echo "## Ingestion, $n loans (vs PostgreSQL COPY and DuckDB CSV to Parquet)"; bench ingest --loans "$n" --changed "$((n / 10))"; echo
+  done
+  echo "## Table writes"; bench writes --rows "$WRITE_ROWS"; echo
   echo "## Opening versions of a long log"; bench log --commits "$COMMITS"; echo
   echo "## Azure Blob Storage (Azurite vs local copy)"; bench azure --size-mib "$MIB" --small "$SMALL"; echo
-  if bench 2>&1 | grep -q ingest; then echo "## Ingestion"; bench ingest --loans "$ROWS" --changed "$((ROWS / 10))"; echo; fi
-} 2>&1 | tee "$out"
+} 2>&1 | tee "$details"
+
+{
+  echo "# DeltaLite benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), sizes: $SIZES)"
+  echo
+  echo "## All workloads, DeltaLite beside its peer"
+  echo
+  bench summary "$DELTALITE_BENCH_SUMMARY"
+  echo
+  echo "# Details"
+  echo
+  grep -v '^\(generated \|  [A-Za-z]* -> \|parquet benchmark: \|writes benchmark: \|table-read benchmark: \|built \)' "$details"
+} > "$out"
+echo
+sed -n '1,/^# Details/p' "$out" | head -n -1
 echo "saved to $out"

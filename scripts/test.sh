@@ -2,6 +2,7 @@
 # Runs every DeltaLite test with the services the tests need.
 #
 #   scripts/test.sh [extra `dotnet test` arguments, e.g. --filter FullyQualifiedName~Peers]
+#   scripts/test.sh --run COMMAND [ARGS...]   the same services, then COMMAND instead of the tests
 #
 # Installs what is missing (Debian packages: nodejs, npm, libzstd1, zstd, gzip, postgresql, chromium; npm packages of
 # tests/peers/duckdb and tests/peers/azurite, locally), starts a throwaway PostgreSQL server and an Azurite blob
@@ -272,6 +273,19 @@ wait_for 60 "Azurite" "$TMP_ROOT/azurite.log" azurite_answers
 AZ_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export DELTALITE_TEST_AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZ_KEY;BlobEndpoint=$DELTALITE_TEST_AZURITE_BLOB;"
 log "Azurite ready: $DELTALITE_TEST_AZURITE_BLOB answered"
+
+# ----------------------------------------------------------------------------------------------------------------
+# `scripts/test.sh --run COMMAND [ARGS...]`: runs COMMAND with the services up and the variables above exported,
+# instead of the tests (scripts/bench.sh runs the benchmarks this way), and exits with its exit code.
+
+if [ "${1:-}" = "--run" ]; then
+  shift
+  [ "$#" -gt 0 ] || die "--run needs a command"
+  log "running $* with the services up"
+  rc=0
+  "$@" </dev/null || rc=$?
+  exit "$rc"
+fi
 
 # ----------------------------------------------------------------------------------------------------------------
 # Tests

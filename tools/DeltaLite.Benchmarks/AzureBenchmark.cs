@@ -103,6 +103,8 @@ internal static class AzureBenchmark
             Console.WriteLine(Line("  download (OpenReadAsync, 4 MiB chunks)", download, bigBytes, downloadPeak));
             Console.WriteLine(Line("  64 random 1 MiB ranged reads", rangedRead, 64L << 20, null));
             Console.WriteLine();
+            Summary.Add(new("Azure upload of one file (Azurite)", sizeMiB, "MiB", new(upload, uploadPeak), "local file copy", new(localCopy, null)));
+            Summary.Add(new("Azure download of one file (Azurite)", sizeMiB, "MiB", new(download, downloadPeak), "local file copy", new(localCopy, null)));
 
             // --- Many small files.
             string smallDir = Path.Combine(dir, "small");
@@ -134,6 +136,8 @@ internal static class AzureBenchmark
             Console.WriteLine(Line("  download, 16 at a time", smallDown, smallBytes, null, small));
             Console.WriteLine(Line("  list them (one List Blobs page)", list, 0, null, small));
             Console.WriteLine();
+            Summary.Add(new($"Azure upload of {smallKiB} KiB files, 16 at a time (Azurite)", small, "files", new(smallUp, null), "local file copy", new(localSmall, null)));
+            Summary.Add(new($"Azure download of {smallKiB} KiB files, 16 at a time (Azurite)", small, "files", new(smallDown, null), "local file copy", new(localSmall, null)));
 
             // --- Commit latency.
             var azureCommit = await CommitLatenciesAsync($"{endpoint}/{container}/table", new Dictionary<string, string> { ["account_key"] = Key }, commitCount);
@@ -146,6 +150,7 @@ internal static class AzureBenchmark
             Console.WriteLine(Percentiles("  append (data file + commit), local", localCommit));
             Console.WriteLine(Percentiles("  commit file write-if-absent, Azurite", azureRaw));
             Console.WriteLine(Percentiles("  commit file write-if-absent, local", localRaw));
+            Summary.Add(new("Azure append (data file + commit), median", 1, "commits", new(Median(azureCommit) / 1000, null), "the same on local disk", new(Median(localCommit) / 1000, null)));
         }
         finally
         {
@@ -190,6 +195,8 @@ internal static class AzureBenchmark
         }
         return latencies;
     }
+
+    private static double Median(List<double> ms) => ms.Order().ElementAt(ms.Count / 2);
 
     private static string Percentiles(string name, List<double> ms)
     {

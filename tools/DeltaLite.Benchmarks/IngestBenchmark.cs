@@ -183,6 +183,8 @@ internal static class IngestBenchmark
     private static string Line(string name, Figures ours, (string Name, Figures Figures)? raw)
     {
         var inv = CultureInfo.InvariantCulture;
+        Summary.Add(new(name, ours.Rows, "rows", new(ours.Seconds, ours.PeakMiB), raw?.Name, raw is { } x ? new(x.Figures.Seconds, x.Figures.PeakMiB) : null,
+            MaxRatio: raw is null ? null : 1.5));
         string left = string.Create(inv, $"| {name} | {ours.Rows:N0} | {ours.Seconds:F2} s | {ours.Rows / ours.Seconds:N0} | {ours.PeakMiB:F0} | ");
         string right = raw is { } r
             ? string.Create(inv, $"{r.Name} | {r.Figures.Seconds:F2} s | {ours.Rows / r.Figures.Seconds:N0} | {r.Figures.PeakMiB:F0} | {ours.Seconds / r.Figures.Seconds:F2} |")

@@ -63,6 +63,8 @@ internal static class LogBenchmark
             var (without, filesJson) = await TimeOpenAsync(jsonOnly, version, runs);
             if (files != filesJson) throw new InvalidOperationException($"{name}: {files} files with checkpoints, {filesJson} from JSON alone");
             rows.Add((name, with, without, files));
+            Summary.Add(new($"open the {(version is null ? "latest" : "middle")} version of a long log (median of {runs})", commits, "commits",
+                new(with / 1000, null), "JSON commits only", new(without / 1000, null), MaxMilliseconds: 100));
         }
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"Opening a version of a table with {commits} commits (one add each), checkpoint every {Interval}; median of {runs} runs, ms");

@@ -32,6 +32,9 @@ internal static class Program
                 "child-write" => ChildWrite(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "child-read" => ChildRead(args[1]),
                 "ingest" => IngestBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult(),
+                "table-read" => TableReadBenchmark.Run(args[1..]),
+                "child-table-read" => TableReadBenchmark.Child(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
+                "summary" => Summary.Print(args[1..]),
                 "child-ingest" => IngestBenchmark.ChildIngestAsync(args[1]).GetAwaiter().GetResult(),
                 "child-extract" => IngestBenchmark.ChildExtractAsync(args[1]).GetAwaiter().GetResult(),
                 "child-sqlite-scan" => IngestBenchmark.ChildSqliteScan(args[1], args[2]),
@@ -50,9 +53,11 @@ internal static class Program
     private static int Usage()
     {
         Console.Error.WriteLine("usage: deltalite-bench parquet|writes [--rows N] [--seed S] [--dir DIR]");
+        Console.Error.WriteLine("       deltalite-bench table-read [--rows N] [--seed S] [--dir DIR]");
         Console.Error.WriteLine("       deltalite-bench log [--commits N] [--runs R] [--dir DIR]");
         Console.Error.WriteLine("       deltalite-bench azure [--endpoint http://127.0.0.1:PORT/devstoreaccount1] [--size-mib 256] [--small 1000] [--small-kib 16] [--commits 100] [--dir DIR]");
-                Console.Error.WriteLine("       deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]");
+        Console.Error.WriteLine("       deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]");
+        Console.Error.WriteLine("       deltalite-bench summary FILE   (the combined table of the rows the benchmarks added to $DELTALITE_BENCH_SUMMARY)");
         return 2;
     }
 
@@ -127,6 +132,8 @@ internal static class ParquetBenchmark
             var duckWrite = Peer("write", ours, theirs);
             var read = Self("child-read", ours);
             var duckRead = Peer("read", theirs);
+            Summary.Add(new("Parquet write", rows, "rows", new(write.Seconds, write.PeakMiB), "DuckDB", new(duckWrite.Seconds, duckWrite.PeakMiB), MaxRatio: 1.5));
+            Summary.Add(new("Parquet read (all columns)", rows, "rows", new(read.Seconds, read.PeakMiB), "DuckDB", new(duckRead.Seconds, duckRead.PeakMiB), MaxRatio: 1.5));
 
             var lines = new List<string>
             {

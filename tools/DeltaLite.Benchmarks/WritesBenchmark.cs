@@ -47,16 +47,16 @@ internal static class WritesBenchmark
 
             var results = new List<(string Name, Step Step)>
             {
-                ($"append {rows:N0} rows (new table)", Child("append", t1, n, s)),
-                ($"merge {rows / 100:N0} rows (1% of keys, one key range) into {rows:N0}", Child("merge-range", t1, n, s)),
-                ($"merge {rows / 10:N0} changed rows (10 key ranges) into {rows:N0}", Child("merge-spread", t1, n, s)),
-                ($"append {2 * rows:N0} rows (new table)", Child("append", t2, n2, s)),
-                ($"merge {rows / 100:N0} rows (same keys) into {2 * rows:N0}", Child("merge-range", t2, n, s)),
+                ($"append {rows:N0} rows (new table)", Measured("append (new table)", "rows", Child("append", t1, n, s))),
+                ($"merge {rows / 100:N0} rows (1% of keys, one key range) into {rows:N0}", Measured($"merge 1% of keys into {rows:N0}", "rows", Child("merge-range", t1, n, s))),
+                ($"merge {rows / 10:N0} changed rows (10 key ranges) into {rows:N0}", Measured($"merge 10% changed rows into {rows:N0}", "rows", Child("merge-spread", t1, n, s))),
+                ($"append {2 * rows:N0} rows (new table)", Measured("append (new table)", "rows", Child("append", t2, n2, s))),
+                ($"merge {rows / 100:N0} rows (same keys) into {2 * rows:N0}", Measured($"merge 1% of keys into {2 * rows:N0}", "rows", Child("merge-range", t2, n, s))),
             };
             Child("small-files", t3, n, s);
-            results.Add(("optimize 1,000 small files", Child("optimize", t3, n, s)));
+            results.Add(("optimize 1,000 small files", Measured("optimize 1,000 small files", "rows", Child("optimize", t3, n, s))));
             Child("stale-files", t4, "10000", s);
-            results.Add(("vacuum 10,000 stale files", Child("vacuum", t4, n, s)));
+            results.Add(("vacuum 10,000 stale files", Measured("vacuum stale files", "files", Child("vacuum", t4, n, s))));
 
             Console.WriteLine($"Table writes: loan rows ({LoanTable.Schema.Count} columns), delta.targetFileSize 8 MiB, SNAPPY, {Environment.ProcessorCount} cores");
             Console.WriteLine();
@@ -78,6 +78,13 @@ internal static class WritesBenchmark
     }
 
     private sealed record Step(double Seconds, long Rows, long FilesBefore, long FilesRead, long FilesRemoved, long FilesWritten, long BytesWritten, double PeakMiB);
+
+    /// <summary>Adds the step to the run's combined table (table writes have no peer) and returns it.</summary>
+    private static Step Measured(string workload, string unit, Step step)
+    {
+        Summary.Add(new(workload, step.Rows, unit, new(step.Seconds, step.PeakMiB)));
+        return step;
+    }
 
     private static Step Child(params string[] args)
     {

@@ -2,6 +2,9 @@
 // DuckDB side of DeltaLite's Parquet benchmark. Prints one JSON line: {"seconds","bytes","peakMiB","baselineMiB"}.
 //   node duckdb-bench.mjs write SOURCE.parquet DEST.parquet   load SOURCE into a table (not timed), time COPY to DEST (SNAPPY)
 //   node duckdb-bench.mjs read FILE.parquet                   time reading every column of FILE into a table
+//   node duckdb-bench.mjs read-files LIST.json               time reading every column of the files listed (a JSON array of
+//                                                             paths, e.g. one Delta version's data files) into a table;
+//                                                             also prints the row count
 //   node duckdb-bench.mjs csv-to-parquet SOURCE.csv DEST.parquet
 //                                                             time COPY (SELECT * FROM read_csv(SOURCE)) TO DEST (SNAPPY);
 //                                                             its peakMiB is the process's whole peak (VmHWM), like the
@@ -26,6 +29,7 @@ const connection = await instance.connect();
 let seconds;
 let bytes;
 let baseline;
+let rows;
 if (command === 'write') {
   const [source, dest] = args;
   await connection.run(`CREATE TABLE t AS SELECT * FROM read_parquet(${sql(source)})`);
@@ -43,6 +47,16 @@ if (command === 'write') {
   await connection.run(`CREATE TABLE r AS SELECT * FROM read_parquet(${sql(file)})`);
   seconds = Number(process.hrtime.bigint() - start) / 1e9;
   bytes = fs.statSync(file).size;
+} else if (command === 'read-files') {
+  const files = JSON.parse(fs.readFileSync(args[0], 'utf8'));
+  resetPeak();
+  baseline = statusMiB('VmRSS:');
+  const start = process.hrtime.bigint();
+  await connection.run(`CREATE TABLE r AS SELECT * FROM read_parquet([${files.map(sql).join(', ')}])`);
+  seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  bytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+  const reader = await connection.runAndReadAll('SELECT count(*)::BIGINT AS n FROM r');
+  rows = Number(reader.getRows()[0][0]);
 } else if (command === 'csv-to-parquet') {
   const [source, dest] = args;
   resetPeak();
@@ -52,9 +66,9 @@ if (command === 'write') {
   seconds = Number(process.hrtime.bigint() - start) / 1e9;
   bytes = fs.statSync(dest).size;
 } else {
-  process.stderr.write('usage: duckdb-bench.mjs write SOURCE DEST | read FILE | csv-to-parquet SOURCE.csv DEST.parquet\n');
+  process.stderr.write('usage: duckdb-bench.mjs write SOURCE DEST | read FILE | read-files LIST.json | csv-to-parquet SOURCE.csv DEST.parquet\n');
   process.exit(2);
 }
 const peakMiB = statusMiB('VmHWM:') - baseline;
 connection.closeSync();
-process.stdout.write(`${JSON.stringify({ seconds, bytes, peakMiB, baselineMiB: baseline })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, bytes, peakMiB, baselineMiB: baseline, rows })}\n`);
