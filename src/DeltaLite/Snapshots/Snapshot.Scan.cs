@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using DeltaLite.Actions;
 using DeltaLite.DeletionVectors;
 using DeltaLite.Expressions;
@@ -110,9 +111,10 @@ public sealed partial class Snapshot
             }
         }
         var outSchema = new ParquetSchema(output);
-        foreach (var file in SelectFiles(filter))
+        var files = SelectFiles(filter);
+        async IAsyncEnumerable<RecordBatch> ReadOne(AddFile file, [EnumeratorCancellation] CancellationToken ct)
         {
-            await foreach (var batch in ReadFileAsync(file, needed, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in ReadFileAsync(file, needed, ct).ConfigureAwait(false))
             {
                 var result = batch;
                 if (filter is not null) result = ApplyFilter(result, filter);
@@ -120,6 +122,69 @@ public sealed partial class Snapshot
                 if (needed.Count != output.Count) result = result.Select(output.Select(f => f.Name));
                 yield return new RecordBatch(outSchema, result.Columns, result.RowCount);
             }
+        }
+        if (files.Count <= 1 || ReadAheadFiles <= 1)
+        {
+            foreach (var file in files)
+                await foreach (var batch in ReadOne(file, cancellationToken).ConfigureAwait(false))
+                    yield return batch;
+            yield break;
+        }
+        await foreach (var batch in ReadAheadAsync(files, ReadOne, cancellationToken).ConfigureAwait(false))
+            yield return batch;
+    }
+
+    /// <summary>How many files a scan decodes at once (the one being returned and the next ones), one per core, at most 4.</summary>
+    private static readonly int ReadAheadFiles = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>
+    /// The batches of <paramref name="files"/> in file order, while the next files are already being decoded on other
+    /// threads: at most <see cref="ReadAheadFiles"/> files in flight, each holding at most one decoded batch that
+    /// waits for the reader, so memory stays bounded. A failure in a file surfaces when the reader reaches that file;
+    /// stopping early cancels the files in flight.
+    /// </summary>
+    private static async IAsyncEnumerable<RecordBatch> ReadAheadAsync(IReadOnlyList<AddFile> files,
+        Func<AddFile, CancellationToken, IAsyncEnumerable<RecordBatch>> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new Queue<(Channel<RecordBatch> Batches, Task Producer)>();
+        int next = 0;
+        void StartNext()
+        {
+            var file = files[next++];
+            var channel = Channel.CreateBounded<RecordBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+            var producer = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var batch in read(file, cts.Token).ConfigureAwait(false))
+                        await channel.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
+                    channel.Writer.TryComplete();
+                }
+                catch (Exception e)
+                {
+                    channel.Writer.TryComplete(e);
+                }
+            }, CancellationToken.None);
+            inFlight.Enqueue((channel, producer));
+        }
+        try
+        {
+            while (next < files.Count && inFlight.Count < ReadAheadFiles) StartNext();
+            while (inFlight.TryPeek(out var current))
+            {
+                // WaitToReadAsync rethrows the producer's own exception when the file failed.
+                while (await current.Batches.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                    while (current.Batches.Reader.TryRead(out var batch))
+                        yield return batch;
+                inFlight.Dequeue();
+                if (next < files.Count) StartNext();
+            }
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            foreach (var (_, producer) in inFlight) await producer.ConfigureAwait(false);
         }
     }
 
