@@ -248,6 +248,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             ids.Add(id);
             await PutBlockAsync(url, path, id, data.Slice(offset, Math.Min(Options.BlockSize, data.Length - offset)), cancellationToken).ConfigureAwait(false);
         }
+        DeltaLite.Diagnostics.FaultPoints.BeforePublish(path);
         await ConditionalAsync(path, writer, ct => PutBlockListAsync(url, path, ids, ifAbsent: true, writer, ct), cancellationToken).ConfigureAwait(false);
     }
 
