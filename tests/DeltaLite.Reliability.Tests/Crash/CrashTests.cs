@@ -66,19 +66,20 @@ public abstract class CrashTests(CrashFixture fixture, ITestOutputHelper output,
         var reference = new Reference(before, baseVersion, after, keptReadable);
         output.WriteLine($"{operation} on {store}: uninterrupted run {cleanRun.Elapsed.TotalMilliseconds:F0} ms; before: {before?.Rows.ToString(CultureInfo.InvariantCulture) ?? "no table"} rows at version {baseVersion}; after: {after.Rows} rows at version {after.Version}; old versions still readable after it: {keptReadable.Count} of {baseVersion + 1}");
 
-        var kills = new List<(string Label, string? Point, TimeSpan? Delay)>();
+        // Named points first, then seeded random fractions of a whole run's time. The run's time follows the machine's
+        // load, so it is the shortest whole run seen so far (the uninterrupted one, or a random kill that came too late).
+        var kills = new List<(string Label, string? Point, double? Fraction)>();
         foreach (var p in op.Points) kills.Add((p, p, null));
         if (Long) foreach (var p in op.LongPoints) kills.Add((p, p, null));
-        for (int i = 0; i < RandomKills; i++)
-        {
-            var delay = TimeSpan.FromMilliseconds(cleanRun.Elapsed.TotalMilliseconds * (0.25 + 0.85 * random.NextDouble()));
-            kills.Add(($"random delay {delay.TotalMilliseconds:F0} ms", null, delay));
-        }
+        for (int i = 0; i < RandomKills; i++) kills.Add(("random delay", null, 0.2 + 0.75 * random.NextDouble()));
+        var wholeRun = cleanRun.Elapsed;
 
         int named = 0, randomKilled = 0, finishedFirst = 0, leftBefore = 0, leftAfter = 0, unchanged = 0;
         for (int k = 0; k < kills.Count; k++)
         {
-            var (label, point, delay) = kills[k];
+            var (label, point, fraction) = kills[k];
+            TimeSpan? delay = fraction is double f ? wholeRun * f : null;
+            if (delay is not null) label = $"random delay {delay.Value.TotalMilliseconds:F0} ms";
             var place = await PrepareAsync(tables, op, $"k{k:D3}");
             var run = await KillableCli.RunAsync([.. tables.CliArguments, .. op.Command(fixture, place)], tables.CliEnvironment, point, delay);
             var checkClock = Stopwatch.StartNew();
@@ -99,6 +100,7 @@ public abstract class CrashTests(CrashFixture fixture, ITestOutputHelper output,
             {
                 Assert.True(run.ExitCode == 0, $"{what}: the run failed on its own (exit {run.ExitCode}):\n{run.Stderr}");
                 finishedFirst++;
+                if (run.Elapsed < wholeRun) wholeRun = run.Elapsed;
             }
 
             string state = await AssertBeforeOrAfterAsync(place, reference, what);
