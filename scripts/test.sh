@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every DeltaLite test with the services the tests need.
 #
-#   scripts/test.sh [extra `dotnet test` arguments, e.g. --filter FullyQualifiedName~Peers]
+#   scripts/test.sh [--long] [extra `dotnet test` arguments, e.g. --filter FullyQualifiedName~Peers]
 #   scripts/test.sh --run COMMAND [ARGS...]   the same services, then COMMAND instead of the tests
+#
+# --long (first argument) exports DELTALITE_LONG_TESTS=1: the crash suites kill at many more points.
 #
 # Installs what is missing (Debian packages: nodejs, npm, libzstd1, zstd, gzip, postgresql, chromium; npm packages of
 # tests/peers/duckdb and tests/peers/azurite, locally), starts a throwaway PostgreSQL server and an Azurite blob
@@ -20,6 +22,11 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd -P)"
+
+if [ "${1:-}" = "--long" ]; then
+  export DELTALITE_LONG_TESTS=1
+  shift
+fi
 
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 die() { printf '[test.sh] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -236,10 +236,21 @@ public sealed class AzureBlobObjectStore : IObjectStore
         string writer = Guid.NewGuid().ToString("N");
         if (data.Length <= Options.SinglePutThreshold)
         {
-            await ConditionalAsync(path, writer, ct => PutBlobAsync(url, path, data, ifAbsent: true, writer, ct), cancellationToken).ConfigureAwait(false);
-            return;
+            try
+            {
+                await ConditionalAsync(path, writer, ct => PutBlobAsync(url, path, data, ifAbsent: true, writer, ct), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                // A writer killed between staging blocks and committing them leaves an uncommitted blob: no listing or
+                // read sees it, but a conditional Put Blob is refused as if it existed, so that version could never be
+                // committed again. Only a committed blob is a real conflict; otherwise commit in blocks (below), which
+                // If-None-Match still guards and which replaces the uncommitted blocks.
+                if (await GetPropertiesAsync(path, cancellationToken).ConfigureAwait(false) is not null) throw;
+            }
         }
-        // Large: stage the blocks (idempotent, retried freely), then commit the list only if absent.
+        // Large (or over an uncommitted blob): stage the blocks (idempotent, retried freely), then commit the list only if absent.
         var ids = new List<string>();
         string streamId = Guid.NewGuid().ToString("N");
         for (int i = 0, offset = 0; offset < data.Length; i++, offset += Options.BlockSize)
@@ -248,6 +259,7 @@ public sealed class AzureBlobObjectStore : IObjectStore
             ids.Add(id);
             await PutBlockAsync(url, path, id, data.Slice(offset, Math.Min(Options.BlockSize, data.Length - offset)), cancellationToken).ConfigureAwait(false);
         }
+        DeltaLite.Diagnostics.FaultPoints.BeforePublish(path);
         await ConditionalAsync(path, writer, ct => PutBlockListAsync(url, path, ids, ifAbsent: true, writer, ct), cancellationToken).ConfigureAwait(false);
     }
 

@@ -148,6 +148,7 @@ internal sealed class BlockBlobWriteStream : ObjectWriteStream
         }
         await Task.WhenAll(_uploads).ConfigureAwait(false);
         ThrowIfFailed();
+        DeltaLite.Diagnostics.FaultPoints.BeforePublish(_path);
         await _store.PutBlockListAsync(_url, _path, _blockIds, ifAbsent: false, writer: null, cancellationToken).ConfigureAwait(false);
         _completed = true;
     }

@@ -76,7 +76,8 @@ internal static class Cli
 
     public static CliResult Run(params string[] args) => Run(args, null, null);
 
-    public static CliResult Run(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, string? workingDirectory)
+    /// <summary>How to start <c>dotnet DeltaLite.Cli.dll args</c>: redirected UTF-8 streams, no telemetry, no progress interval.</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, string? workingDirectory)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -95,6 +96,12 @@ internal static class Cli
         psi.Environment.Remove("DELTALITE_PROGRESS_INTERVAL");
         if (environment is not null)
             foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
+        return psi;
+    }
+
+    public static CliResult Run(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment, string? workingDirectory)
+    {
+        var psi = StartInfo(args, environment, workingDirectory);
         string commandLine = "deltalite " + string.Join(' ', args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");

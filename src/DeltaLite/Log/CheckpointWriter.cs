@@ -94,6 +94,7 @@ public static class CheckpointWriter
         var ms = new MemoryStream();
         using (var w = new ParquetWriter(ms, schema, new ParquetWriterOptions { RowGroupMaxRows = 1 << 20 }, leaveOpen: true)) w.Write(batch);
         await store.WriteAsync(path, ms.GetBuffer().AsMemory(0, (int)ms.Length), ct).ConfigureAwait(false);
+        Diagnostics.FaultPoints.Reach("mid-checkpoint");
         var last = new LastCheckpoint(snapshot.Version, rows, null, ms.Length, snapshot.Files.Count);
         await store.WriteAsync(LastCheckpoint.Path, last.ToJson(), ct).ConfigureAwait(false);
         return last;

@@ -69,6 +69,22 @@ public sealed partial class LocalObjectStore : IObjectStore
         foreach (var r in results) yield return r;
     }
 
+    /// <summary>
+    /// The temp files of writes that never finished (the process died between writing a temp file and moving it into
+    /// place), anywhere under the root, with their paths relative to it: <see cref="ListAsync"/> never shows them, so
+    /// only vacuum, through this, removes them.
+    /// </summary>
+    internal IEnumerable<ObjectInfo> ListTempFiles()
+    {
+        if (!Directory.Exists(_root)) yield break;
+        foreach (var file in Directory.EnumerateFiles(_root, ".deltalite-tmp-*", SearchOption.AllDirectories))
+        {
+            FileInfo fi = new(file);
+            if (!fi.Exists || !IsTempName(fi.Name)) continue;
+            yield return new ObjectInfo(Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/'), fi.Length, fi.LastWriteTimeUtc);
+        }
+    }
+
     public async Task<byte[]> ReadAllAsync(string path, CancellationToken cancellationToken = default)
     {
         string full = FullPath(path);
@@ -120,6 +136,7 @@ public sealed partial class LocalObjectStore : IObjectStore
     {
         string full = FullPath(path);
         string temp = await WriteTempAsync(full, data, cancellationToken).ConfigureAwait(false);
+        Diagnostics.FaultPoints.BeforePublish(path);
         try
         {
             File.Move(temp, full, overwrite: true);
@@ -135,6 +152,7 @@ public sealed partial class LocalObjectStore : IObjectStore
     {
         string full = FullPath(path);
         string temp = await WriteTempAsync(full, data, cancellationToken).ConfigureAwait(false);
+        Diagnostics.FaultPoints.BeforePublish(path);
         try
         {
             PublishIfAbsent(temp, full, path);
@@ -151,7 +169,7 @@ public sealed partial class LocalObjectStore : IObjectStore
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = TempNameFor(full);
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        return Task.FromResult<ObjectWriteStream>(new LocalWriteStream(stream, temp, full));
+        return Task.FromResult<ObjectWriteStream>(new LocalWriteStream(stream, temp, full, path));
     }
 
     public Task DeleteAsync(string path, CancellationToken cancellationToken = default)
@@ -223,7 +241,7 @@ public sealed partial class LocalObjectStore : IObjectStore
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private sealed class LocalWriteStream(FileStream inner, string temp, string full) : ObjectWriteStream
+    private sealed class LocalWriteStream(FileStream inner, string temp, string full, string path) : ObjectWriteStream
     {
         private bool _completed;
 
@@ -239,6 +257,7 @@ public sealed partial class LocalObjectStore : IObjectStore
             await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
             inner.Flush(flushToDisk: true);
             await inner.DisposeAsync().ConfigureAwait(false);
+            Diagnostics.FaultPoints.BeforePublish(path);
             File.Move(temp, full, overwrite: true);
             _completed = true;
         }

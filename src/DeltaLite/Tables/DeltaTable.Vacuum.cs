@@ -23,7 +23,8 @@ public sealed partial class DeltaTable
     /// <summary>
     /// Deletes the files under the table root that no version within the retention references and that were last
     /// modified before the retention began: data files removed more than <paramref name="retention"/> ago, and orphans
-    /// of failed writes. Kept: live files and their deletion vectors, files of tombstones younger than the retention,
+    /// of failed writes (on a local store also the temp files of writes killed before they were moved into place,
+    /// wherever they are, _delta_log/ included). Kept: live files and their deletion vectors, files of tombstones younger than the retention,
     /// and everything in hidden folders (a path segment starting with '_' or '.', such as _delta_log/, except
     /// partition folders such as _col=1/ and _change_data/). The retention defaults to the table's
     /// <c>delta.deletedFileRetentionDuration</c> (7 days); a shorter one is refused unless <paramref name="force"/>,
@@ -79,6 +80,14 @@ public sealed partial class DeltaTable
             if (info.LastModified >= cutoff) continue;
             delete.Add(info);
         }
+        // Temp files of local writes killed before they were moved into place (data files, commits, checkpoints): no
+        // listing shows them, so nothing else would ever remove them. Only those older than the retention, as a write
+        // in progress has a young one.
+        if (Store is Storage.LocalObjectStore localStore)
+        {
+            delete.AddRange(localStore.ListTempFiles().Where(t => t.LastModified < cutoff));
+            delete.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        }
         var files = delete.Select(d => d.Path).ToList();
         long bytes = delete.Sum(d => d.Size);
         var result = new VacuumResult(files, bytes, dryRun, effective, cutoff, scanned) { KeptForTags = keptForTags };
@@ -97,6 +106,7 @@ public sealed partial class DeltaTable
         {
             await Store.DeleteAsync(path, token).ConfigureAwait(false);
             Interlocked.Increment(ref deleted);
+            Diagnostics.FaultPoints.Reach("mid-vacuum");
         }).ConfigureAwait(false);
         RemoveEmptyFolders(files);
 

@@ -85,6 +85,7 @@ public sealed class Transaction
         {
             var timestamp = DateTimeOffset.UtcNow;
             var bytes = ActionSerializer.WriteCommit(BuildActions(timestamp, attempt));
+            Diagnostics.FaultPoints.Reach("before-commit");
             try
             {
                 await store.WriteIfAbsentAsync(LogFile.CommitPath(version), bytes, cancellationToken).ConfigureAwait(false);
@@ -105,6 +106,7 @@ public sealed class Transaction
                 version = latest + 1;
                 continue;
             }
+            Diagnostics.FaultPoints.Reach("after-commit-before-checkpoint");
             if (AfterCommitHook is not null) await AfterCommitHook(version).ConfigureAwait(false);
             // A concurrent metadata change would have conflicted, so the configuration at our version is ours.
             var configuration = _actions.OfType<MetadataAction>().LastOrDefault()?.Configuration ?? ReadSnapshot?.Configuration;

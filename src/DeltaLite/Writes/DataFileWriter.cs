@@ -165,12 +165,14 @@ internal sealed class DataFileWriter : IAsyncDisposable
         string stats = DeltaStatistics.Build(_dataSchema, _mode, file.Rows, file.Writer.GetStatistics(), file.NaN, _indexedColumns);
         var partitionValues = file.Partition.ToDictionary(p => p.Column, p => p.Value, StringComparer.Ordinal);
         _written.Add(new AddFile(PartitionValues.ToUriPath(file.Path), partitionValues, size, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), true, stats));
+        Diagnostics.FaultPoints.Reach("data-file-written");
     }
 
     /// <summary>Closes every open file; returns all add actions.</summary>
     public async Task<IReadOnlyList<AddFile>> FinishAsync(CancellationToken ct)
     {
         foreach (var key in _open.Keys.ToList()) await CloseAsync(key, ct).ConfigureAwait(false);
+        Diagnostics.FaultPoints.Reach("after-data-files");
         return _written;
     }
 
