@@ -140,6 +140,9 @@ internal sealed class BlockBlobWriteStream : ObjectWriteStream
 
     private void ThrowIfFailed()
     {
+        // A storage error stays one (the CLI reports it as such, exit code 1, as when a single-request write fails).
+        if (_failure is AzureStorageException a)
+            throw new AzureStorageException($"{_store.DisplayRoot}/{_path}: uploading a block failed: {a.Message}", a.Status, a.ErrorCode, a.Account, a.Container, a.ObjectPath, a);
         if (_failure is { } f)
             throw new IOException($"{_store.DisplayRoot}/{_path}: uploading a block failed: {f.Message}", f);
     }

@@ -101,7 +101,7 @@ public abstract class ConcurrentRoundsTests(ITestOutputHelper output) : IDisposa
         Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  log: versions 0..{audit.LatestVersion} contiguous, {audit.Checkpoints} checkpoints; {audit.VersionsRead} versions read in full, {audit.VersionsVacuumedAway} older than the retention lost files to vacuum; {expected.Count} rows as the serial reference"));
         Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  slowest process {all.Max(p => (p.End - p.Start).TotalSeconds):0.0} s (retention {Retention.TotalSeconds:0} s)"));
+            $"  slowest process {all.Max(p => (p.End - p.Start).TotalSeconds):0.0} s; longest a data file waited for its commit {audit.LongestInFlight.TotalSeconds:0.0} s (retention {Retention.TotalSeconds:0} s)"));
     }
 
     private async Task<ProcessRecord> VacuumAsync(int round, TableTarget target, ConcurrentBag<VacuumRun> vacuums)

@@ -6,7 +6,12 @@ namespace DeltaLite.Reliability.Tests.Concurrency;
 internal sealed record VacuumRun(DateTimeOffset Start, DateTimeOffset End, IReadOnlyList<string> Deleted);
 
 /// <summary>What the audit of a table found.</summary>
-internal sealed record AuditResult(long LatestVersion, int VersionsRead, int VersionsVacuumedAway, int FilesVacuumed, long Checkpoints);
+/// <param name="LongestInFlight">
+/// The longest time a data file waited between being written (its add's modificationTime) and its commit: a vacuum
+/// meeting such a file before its commit may delete it once it is older than the retention, so this must stay well
+/// under the retention for the run to say anything (Delta's rule for safe vacuums).
+/// </param>
+internal sealed record AuditResult(long LatestVersion, int VersionsRead, int VersionsVacuumedAway, int FilesVacuumed, long Checkpoints, TimeSpan LongestInFlight);
 
 /// <summary>
 /// Checks a table after concurrent writers and vacuums: its commit files are 0..latest with no gap; every version's
@@ -28,15 +33,19 @@ internal static class TableAudit
         await using var store = target.OpenStore();
         // When each file left the table: the earliest remove action naming it (its deletionTimestamp).
         var removedAt = new Dictionary<string, long>(StringComparer.Ordinal);
-        long checkpoints = 0;
+        long checkpoints = 0, longestInFlightMs = 0;
         await foreach (var info in store.ListAsync("_delta_log/"))
             if (info.Path.EndsWith(".checkpoint.parquet", StringComparison.Ordinal)) checkpoints++;
         foreach (long v in versions)
         {
             var bytes = await store.ReadAllAsync($"_delta_log/{v:D20}.json");
+            long committedAt = 0;
             foreach (var line in System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 using var doc = JsonDocument.Parse(line);
+                if (doc.RootElement.TryGetProperty("commitInfo", out var info)) committedAt = info.GetProperty("timestamp").GetInt64();
+                if (doc.RootElement.TryGetProperty("add", out var add) && committedAt > 0)
+                    longestInFlightMs = Math.Max(longestInFlightMs, committedAt - add.GetProperty("modificationTime").GetInt64());
                 if (!doc.RootElement.TryGetProperty("remove", out var remove)) continue;
                 string path = Uri.UnescapeDataString(remove.GetProperty("path").GetString()!);
                 long at = remove.TryGetProperty("deletionTimestamp", out var ts) && ts.ValueKind == JsonValueKind.Number ? ts.GetInt64() : long.MaxValue;
@@ -48,6 +57,7 @@ internal static class TableAudit
             foreach (var path in run.Deleted)
                 vacuumedBy.TryAdd(path, run);
 
+        string inFlight = $"(the longest a data file waited for its commit: {longestInFlightMs / 1000.0:0.0} s; retention {retention.TotalSeconds:0} s)";
         await using var table = await target.OpenAsync();
         var exists = new Dictionary<string, bool>(StringComparer.Ordinal);
         int read = 0, vacuumedAway = 0;
@@ -64,7 +74,7 @@ internal static class TableAudit
                 Assert.True(vacuumedBy.TryGetValue(path, out var run),
                     $"{target.Location}: version {v} needs {path}, which is gone, and no vacuum deleted it");
                 Assert.True(removedAt.TryGetValue(path, out long at),
-                    $"{target.Location}: a vacuum (started {run!.Start:O}) deleted {path}, which version {v} needs and no later version removed: the table lost a live file");
+                    $"{target.Location}: a vacuum (started {run!.Start:O}) deleted {path}, which version {v} needs and no later version removed: the table lost a live file {inFlight}");
                 // The vacuum's cutoff is its start minus the retention, and it started before it ended.
                 long cutoffBound = (run!.End - retention).ToUnixTimeMilliseconds();
                 Assert.True(at < cutoffBound,
@@ -73,7 +83,7 @@ internal static class TableAudit
             }
             if (missing.Count > 0)
             {
-                Assert.True(v < latest, $"{target.Location}: the latest version {v} lost {missing.Count} file(s): {string.Join(", ", missing.Take(3))}");
+                Assert.True(v < latest, $"{target.Location}: the latest version {v} lost {missing.Count} file(s) {inFlight}: {string.Join(", ", missing.Take(3))}");
                 vacuumedAway++;
                 continue;
             }
@@ -85,7 +95,7 @@ internal static class TableAudit
 
         var actual = await TableContent.ReadAsync(await table.GetSnapshotAsync(latest));
         TableContent.AssertEqual(expected, actual, $"{target.Location} version {latest}");
-        return new AuditResult(latest, read, vacuumedAway, vacuumedBy.Count, checkpoints);
+        return new AuditResult(latest, read, vacuumedAway, vacuumedBy.Count, checkpoints, TimeSpan.FromMilliseconds(longestInFlightMs));
     }
 
     /// <summary>The row count recorded for a file (its statistics): what a read of it must return.</summary>
