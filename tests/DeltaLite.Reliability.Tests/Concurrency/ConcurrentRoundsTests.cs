@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using DeltaLite.Cli.Tests;
 using CliRunner = DeltaLite.Cli.Tests.Cli;
 using Xunit.Abstractions;
 
@@ -33,9 +32,10 @@ public abstract class ConcurrentRoundsTests(ITestOutputHelper output) : IDisposa
     private static bool Long => Environment.GetEnvironmentVariable("DELTALITE_LONG_TESTS") == "1";
 
     /// <summary>
-    /// The table's delta.deletedFileRetentionDuration, which the vacuums use. Longer than any single process takes,
-    /// so a vacuum never meets a write in progress older than it (Delta's rule for safe vacuums), and short enough that
-    /// later rounds' vacuums delete what earlier rounds removed.
+    /// The table's delta.deletedFileRetentionDuration, which the vacuums use (no --retain, no --force). Far longer than a
+    /// data file waits for its commit (the audit measures it: about a second here), so a vacuum never deletes a write in
+    /// progress (Delta's rule for safe vacuums), and short enough that later rounds' vacuums delete what earlier rounds
+    /// removed, so the audit can see the retention honoured.
     /// </summary>
     private static TimeSpan Retention => Long ? TimeSpan.FromSeconds(40) : TimeSpan.FromSeconds(20);
 
