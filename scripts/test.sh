@@ -18,6 +18,12 @@
 #   DELTALITE_TEST_AZURITE_BLOB               blob endpoint, http://127.0.0.1:<port>/devstoreaccount1
 #   DELTALITE_TEST_AZURITE_CONNECTION_STRING  Azure Storage connection string for Azurite's well-known dev account
 #   DELTALITE_DUCKDB_PEER                     path of tests/peers/duckdb/duckdb-peer.mjs
+#   DELTALITE_TEST_PG_RESTART_DB              Npgsql connection string of a second, throwaway PostgreSQL cluster (database
+#                                             postgres) that only the PostgreSQL-restart fault test uses, so restarting it
+#                                             cannot break the tests using DELTALITE_TEST_PG at the same time
+#   DELTALITE_TEST_PG_RESTART                 a command (a script in the temp folder, no arguments) that restarts that
+#                                             second cluster in fast mode (open connections are terminated), running
+#                                             pg_ctl as the cluster's owner, and returns once it accepts connections again
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,12 +48,23 @@ PG_USER=""
 PG_BIN=""
 PG_DATA=""
 PG_STARTED=0
+PG2_DATA=""
+PG2_STARTED=0
 AZURITE_PID=""
 DOTNET_PID=""
 POLICY_RC_ADDED=0
 
 as_pg_user() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi
+}
+
+# Stops the cluster in data folder $1; when pg_ctl fails, the server through the pid it recorded.
+stop_pg_cluster() {
+  local pid
+  if ! as_pg_user "$PG_BIN/pg_ctl" -D "$1" -m fast -w -t 30 stop >/dev/null 2>&1; then
+    pid="$(head -n 1 "$1/postmaster.pid" 2>/dev/null)"
+    if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null; fi
+  fi
 }
 
 cleanup() {
@@ -70,12 +87,11 @@ cleanup() {
   fi
   if [ "$PG_STARTED" -eq 1 ]; then
     log "stopping PostgreSQL"
-    if ! as_pg_user "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1; then
-      # pg_ctl failed: stop the server we started through the pid it recorded.
-      local pid
-      pid="$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null)"
-      if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null; fi
-    fi
+    stop_pg_cluster "$PG_DATA"
+  fi
+  if [ "$PG2_STARTED" -eq 1 ]; then
+    log "stopping the second PostgreSQL (restart tests)"
+    stop_pg_cluster "$PG2_DATA"
   fi
   if [ "$POLICY_RC_ADDED" -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
   if [ -n "$TMP_ROOT" ] && [ -d "$TMP_ROOT" ]; then rm -rf "$TMP_ROOT"; fi
@@ -241,6 +257,9 @@ as_pg_user "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$PG_DIR/pwfile" 
   --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1 \
   || { tail -n 30 "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
 rm -f "$PG_DIR/pwfile"
+# The second cluster (for the restart test) is a copy of the fresh one: no second initdb.
+PG2_DATA="$PG_DIR/restart-data"
+cp -a "$PG_DATA" "$PG2_DATA"
 
 log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
 PG_STARTED=1
@@ -256,6 +275,34 @@ pg_query -d postgres -c 'CREATE DATABASE deltalite_test' >/dev/null
 unset PGPASSWORD
 export DELTALITE_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASSWORD;Database=deltalite_test"
 log "PostgreSQL ready: SELECT 1 in deltalite_test answered"
+
+# --- A second PostgreSQL cluster that the restart test may restart under a running extraction.
+PG2_PORT="$(free_port)"
+log "starting the second PostgreSQL (restart tests) on 127.0.0.1:$PG2_PORT"
+PG2_STARTED=1
+as_pg_user "$PG_BIN/pg_ctl" -D "$PG2_DATA" -l "$PG_DIR/restart-server.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $PG2_PORT -k $PG_DIR/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null || { tail -n 30 "$PG_DIR/restart-server.log" >&2; die "the second PostgreSQL did not start"; }
+# pg_ctl restart reuses the options of the last start (postmaster.opts); -l keeps the server's output off the caller's pipes.
+PG_RESTART_SCRIPT="$TMP_ROOT/pg-restart.sh"
+{
+  printf '#!/bin/sh\n'
+  printf '# Restarts the PostgreSQL cluster of DELTALITE_TEST_PG_RESTART_DB (written by scripts/test.sh).\n'
+  if [ "$(id -u)" -eq 0 ]; then
+    printf 'exec runuser -u %q -- %q -D %q -l %q -m fast -w -t 60 restart\n' "$PG_USER" "$PG_BIN/pg_ctl" "$PG2_DATA" "$PG_DIR/restart-server.log"
+  else
+    printf 'exec %q -D %q -l %q -m fast -w -t 60 restart\n' "$PG_BIN/pg_ctl" "$PG2_DATA" "$PG_DIR/restart-server.log"
+  fi
+} > "$PG_RESTART_SCRIPT"
+chmod 755 "$PG_RESTART_SCRIPT"
+export DELTALITE_TEST_PG_RESTART="$PG_RESTART_SCRIPT"
+export DELTALITE_TEST_PG_RESTART_DB="Host=127.0.0.1;Port=$PG2_PORT;Username=postgres;Password=$PG_PASSWORD;Database=postgres"
+export PGPASSWORD="$PG_PASSWORD"
+PG_PORT_SAVED="$PG_PORT"; PG_PORT="$PG2_PORT"
+wait_for 60 "the second PostgreSQL" "$PG_DIR/restart-server.log" pg_query -d postgres -c 'SELECT 1'
+PG_PORT="$PG_PORT_SAVED"
+unset PGPASSWORD
+log "second PostgreSQL ready (restart with $PG_RESTART_SCRIPT)"
 
 # --- Azurite blob service.
 AZ_PORT="$(free_port)"

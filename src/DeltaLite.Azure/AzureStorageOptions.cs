@@ -155,7 +155,7 @@ public sealed record AzureStorageOptions
                 "retry_delay_ms" => o with { RetryDelay = TimeSpan.FromMilliseconds(ParseInt(value, rawKey, 0, 600_000)) },
                 "max_retry_delay_ms" => o with { MaxRetryDelay = TimeSpan.FromMilliseconds(ParseInt(value, rawKey, 0, 3_600_000)) },
                 "timeout_seconds" or "timeout" or "network_timeout_seconds" => o with { NetworkTimeout = TimeSpan.FromSeconds(ParseInt(value, rawKey, 1, 86_400)) },
-                "block_size" => o with { BlockSize = ParseInt(value, rawKey, 64 << 10, 4000 << 20) },
+                "block_size" => o with { BlockSize = ParseInt(value, rawKey, 64 << 10, 2000 << 20) },
                 "single_put_threshold" => o with { SinglePutThreshold = ParseInt(value, rawKey, 0, int.MaxValue) },
                 "max_concurrency" => o with { MaxConcurrency = ParseInt(value, rawKey, 1, 64) },
                 "list_page_size" => o with { ListPageSize = ParseInt(value, rawKey, 1, 5000) },

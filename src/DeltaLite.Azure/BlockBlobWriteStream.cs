@@ -52,7 +52,16 @@ internal sealed class BlockBlobWriteStream : ObjectWriteStream
             buffer = buffer[n..];
             if (_filled == _blockSize)
             {
-                _slots.Wait(_abort.Token);
+                try
+                {
+                    _slots.Wait(_abort.Token);
+                }
+                catch (OperationCanceledException) when (_failure is not null)
+                {
+                    // A block failed and aborted the upload: report why, not a bare cancellation.
+                    ThrowIfFailed();
+                    throw;
+                }
                 StageBuffer();
             }
         }
@@ -75,6 +84,11 @@ internal sealed class BlockBlobWriteStream : ObjectWriteStream
             if (_filled == _blockSize)
             {
                 await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (_failure is not null)
+                {
+                    _slots.Release();
+                    ThrowIfFailed();
+                }
                 StageBuffer();
             }
         }
@@ -126,9 +140,11 @@ internal sealed class BlockBlobWriteStream : ObjectWriteStream
 
     private void ThrowIfFailed()
     {
+        // A storage error stays one (the CLI reports it as such, exit code 1, as when a single-request write fails).
+        if (_failure is AzureStorageException a)
+            throw new AzureStorageException($"{_store.DisplayRoot}/{_path}: uploading a block failed: {a.Message}", a.Status, a.ErrorCode, a.Account, a.Container, a.ObjectPath, a);
         if (_failure is { } f)
-            throw f is IOException io ? new IOException($"{_store.DisplayRoot}/{_path}: uploading a block failed: {io.Message}", io)
-                : new IOException($"{_store.DisplayRoot}/{_path}: uploading a block failed.", f);
+            throw new IOException($"{_store.DisplayRoot}/{_path}: uploading a block failed: {f.Message}", f);
     }
 
     public override async Task CompleteAsync(CancellationToken cancellationToken = default)

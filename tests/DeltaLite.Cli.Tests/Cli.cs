@@ -112,7 +112,9 @@ internal static class Cli
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Assert.Fail($"`{commandLine}` did not finish within {Timeout.TotalSeconds:0} s.");
+            // What it printed so far (progress lines name the phase it was in) says where it hung.
+            string printed = stderr.GetAwaiter().GetResult();
+            Assert.Fail($"`{commandLine}` did not finish within {Timeout.TotalSeconds:0} s; its stderr so far ends with:\n{(printed.Length <= 3000 ? printed : "..." + printed[^3000..])}");
         }
         process.WaitForExit();
         return new CliResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult(), commandLine);

@@ -233,30 +233,32 @@ public sealed class SqlSource
             int n = 0;
             while (n < _job.BatchSize)
             {
-                bool more;
+                // The connection can die anywhere in here (a server restart): values of a row are read from the
+                // network too (sequential access), not only by ReadAsync.
                 try
                 {
-                    more = await reader.ReadAsync(ct).ConfigureAwait(false);
+                    if (!await reader.ReadAsync(ct).ConfigureAwait(false)) break;
+                    for (int c = 0; c < readers.Length; c++)
+                    {
+                        if (reader.IsDBNull(c)) builders[c].AppendNull();
+                        else
+                        {
+                            try
+                            {
+                                readers[c](reader, c, builders[c]);
+                            }
+                            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+                            {
+                                throw new BadRowException($"{Description}: row {total + n + 1}, column '{schema[c].Name}': {e.Message}", null, total + n + 1, schema[c].Name);
+                            }
+                        }
+                    }
                 }
                 catch (DbException e)
                 {
-                    throw new IngestException($"{Description}: reading rows failed after {total + n} rows: {Redact(e.Message)}", e);
-                }
-                if (!more) break;
-                for (int c = 0; c < readers.Length; c++)
-                {
-                    if (reader.IsDBNull(c)) builders[c].AppendNull();
-                    else
-                    {
-                        try
-                        {
-                            readers[c](reader, c, builders[c]);
-                        }
-                        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
-                        {
-                            throw new BadRowException($"{Description}: row {total + n + 1}, column '{schema[c].Name}': {e.Message}", null, total + n + 1, schema[c].Name);
-                        }
-                    }
+                    // A driver's own message may be vague ("Exception while reading from stream"): add the cause.
+                    string cause = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $" ({Redact(inner.Message)})" : "";
+                    throw new IngestException($"{Description}: reading rows failed after {total + n} rows: {Redact(e.Message)}{cause}; nothing was committed, run again", e);
                 }
                 n++;
             }

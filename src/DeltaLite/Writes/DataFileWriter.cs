@@ -144,22 +144,34 @@ internal sealed class DataFileWriter : IAsyncDisposable
         string name = $"part-{Guid.NewGuid()}.{codec}.parquet";
         string relative = partition.Count == 0 ? name : PartitionValues.RelativePath(partition) + "/" + name;
         var stream = await _store.CreateAsync(relative, ct).ConfigureAwait(false);
-        var writer = new ParquetWriter(stream, _physicalSchema, new ParquetWriterOptions
+        ParquetWriter writer;
+        try
         {
-            Compression = _options.Compression,
-            RowGroupMaxRows = _options.RowGroupMaxRows,
-            RowGroupMaxBytes = Math.Min(128L << 20, Math.Max(1 << 20, _targetSize)),
-            StatisticsTruncateLength = 4096,
-        }, leaveOpen: true);
+            // (the writer starts the file at once: a full disk can fail it here)
+            writer = new ParquetWriter(stream, _physicalSchema, new ParquetWriterOptions
+            {
+                Compression = _options.Compression,
+                RowGroupMaxRows = _options.RowGroupMaxRows,
+                RowGroupMaxBytes = Math.Min(128L << 20, Math.Max(1 << 20, _targetSize)),
+                StatisticsTruncateLength = 4096,
+            }, leaveOpen: true);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         return new OpenFile(relative, partition, stream, writer);
     }
 
     private async Task CloseAsync(string key, CancellationToken ct)
     {
         var file = _open[key];
-        _open.Remove(key);
         file.Writer.Close();
         await file.Stream.CompleteAsync(ct).ConfigureAwait(false);
+        // Only a published file leaves the open list: when closing fails (a full disk while the last pages and the
+        // footer are written), DisposeAsync still abandons its stream, so no temp file or half-written block stays.
+        _open.Remove(key);
         await file.Stream.DisposeAsync().ConfigureAwait(false);
         long size = file.Writer.BytesWritten;
         string stats = DeltaStatistics.Build(_dataSchema, _mode, file.Rows, file.Writer.GetStatistics(), file.NaN, _indexedColumns);
