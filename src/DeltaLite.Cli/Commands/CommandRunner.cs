@@ -32,6 +32,13 @@ internal static class CommandRunner
                 if (verbose) Console.Error.WriteLine(e);
                 return ExitCodes.UserError;
             }
+            catch (IOException e) when (IsDiskFull(e))
+            {
+                // Nothing was committed (a write that fails publishes nothing): the user frees space and runs again.
+                Console.Error.WriteLine($"error: the disk is full: {OneLine(e.Message)}");
+                if (verbose) Console.Error.WriteLine(e);
+                return ExitCodes.UserError;
+            }
             catch (OperationCanceledException)
             {
                 Console.Error.WriteLine("error: cancelled");
@@ -54,6 +61,12 @@ internal static class CommandRunner
     internal static bool IsUserError(Exception e) => e is DeltaLogException or DeltaSchemaException or DeletionVectorException
         or ParquetFormatException or LoanGeneratorException or DeltaLite.Ingest.IngestException or DeltaLite.Azure.AzureStorageException or FileNotFoundException or DirectoryNotFoundException
         or ArgumentException or FormatException or UnauthorizedAccessException or NotSupportedException or UserException;
+
+    /// <summary>No space left on the device (ENOSPC), or over the disk quota (EDQUOT); Windows' disk-full codes too.</summary>
+    internal static bool IsDiskFull(IOException e) =>
+        e.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027)
+        || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A message on one line (inner line breaks become spaces).</summary>
     internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
