@@ -183,6 +183,8 @@ public static partial class IngestRunner
     private static async Task<IngestResult> CommitAsync(IngestJob job, DeltaTable table, Snapshot? snapshot, Parquet.Schema schema,
         IAsyncEnumerable<RecordBatch> data, List<DomainMetadataAction> domains, Dictionary<string, JsonNode?> commitInfo, IngestState newState, CancellationToken ct)
     {
+        // Reading and parsing the source overlap encoding and writing (bounded: a few batches ahead).
+        data = ReadAhead.Batches(data, depth: 4, ct);
         var appTxn = (IngestState.DomainPrefix + newState.SourceId, newState.Runs);
         var writeOptions = new WriteOptions
         {

@@ -148,7 +148,7 @@ internal sealed class DataFileWriter : IAsyncDisposable
         {
             Compression = _options.Compression,
             RowGroupMaxRows = _options.RowGroupMaxRows,
-            RowGroupMaxBytes = Math.Min(128L << 20, Math.Max(1 << 20, _targetSize)),
+            RowGroupMaxBytes = Math.Max(1 << 20, Math.Min(_options.RowGroupMaxBytes, _targetSize)),
             StatisticsTruncateLength = 4096,
         }, leaveOpen: true);
         return new OpenFile(relative, partition, stream, writer);
