@@ -15,7 +15,8 @@ namespace DeltaLite.Benchmarks;
 /// null stream, and DuckDB writing the same CSV to Parquet. With --big N, the SQLite and CSV first loads are repeated at N
 /// rows to show peak memory does not grow with the source. Each measured step runs in its own process, so its peak
 /// resident memory (VmHWM) is its own.
-///   deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]
+/// With --profile, each first load is followed by a read of the same source alone (no Delta writing): the reading share.
+///   deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR] [--profile]
 /// PostgreSQL: --pg, else DELTALITE_BENCH_PG, else DELTALITE_TEST_PG; without one the PostgreSQL rows are skipped (start a
 /// server as scripts/test.sh does, or run the benchmark inside it).
 /// </summary>
@@ -30,6 +31,7 @@ internal static class IngestBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         long loans = 1_000_000, changed = 100_000, big = 0;
+        bool profile = false;
         string[] sources = ["sqlite", "postgres", "csv"];
         string? dir = null;
         string? pg = Environment.GetEnvironmentVariable("DELTALITE_BENCH_PG") is { Length: > 0 } b ? b : Environment.GetEnvironmentVariable("DELTALITE_TEST_PG");
@@ -44,6 +46,7 @@ internal static class IngestBenchmark
                 case "--sources": sources = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--pg": pg = Next(); break;
                 case "--dir": dir = Next(); break;
+                case "--profile": profile = true; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -74,6 +77,7 @@ internal static class IngestBenchmark
                             await GenerateAsync(new GenerateOptions { Year = 2020, Loans = loans, Target = LoanTargetKind.Sqlite, Connection = db });
                             var job = Job(SourceKind.Sqlite, db, "loans", null, Path.Combine(dir, "sqlite-table"));
                             lines.Add(Line("SQLite, first load", Ingest(dir, job), null));
+                            if (profile) lines.Add(Line("SQLite, source read only (profile)", Extract(dir, job), null));
                             await GenerateAsync(new GenerateOptions { Year = 2021, Loans = newLoans, UpdateShare = updateShare, Target = LoanTargetKind.Sqlite, Connection = db });
                             lines.Add(Line("SQLite, incremental merge", Ingest(dir, job), null));
                             break;
@@ -94,6 +98,7 @@ internal static class IngestBenchmark
                                 var job = Job(SourceKind.Postgres, pg, table, null, Path.Combine(dir, "pg-table"));
                                 var copy = Child("child-pgcopy", pg, table);
                                 lines.Add(Line("PostgreSQL, first load", Ingest(dir, job), ("COPY TO STDOUT (binary) to a null stream", copy)));
+                                if (profile) lines.Add(Line("PostgreSQL, source read only (profile)", Extract(dir, job), ("COPY TO STDOUT (binary) to a null stream", copy)));
                                 await GenerateAsync(new GenerateOptions { Year = 2021, Loans = newLoans, UpdateShare = updateShare, Target = LoanTargetKind.Postgres, Connection = pg, Table = table });
                                 lines.Add(Line("PostgreSQL, incremental merge", Ingest(dir, job), null));
                             }
@@ -110,6 +115,7 @@ internal static class IngestBenchmark
                             var job = Job(SourceKind.Csv, null, null, folder, Path.Combine(dir, "csv-table"));
                             var duck = Peer("csv-to-parquet", Path.Combine(folder, "loans_2020.csv"), Path.Combine(dir, "duckdb-2020.parquet"));
                             lines.Add(Line("CSV, first load", Ingest(dir, job), ("DuckDB CSV to Parquet", duck)));
+                            if (profile) lines.Add(Line("CSV, source read only (profile)", Extract(dir, job), ("DuckDB CSV to Parquet", duck)));
                             await GenerateAsync(new GenerateOptions { Year = 2021, Loans = newLoans, UpdateShare = updateShare, Target = LoanTargetKind.Csv, OutputDirectory = folder });
                             lines.Add(Line("CSV, incremental merge (new file)", Ingest(dir, job), null));
                             break;
@@ -171,11 +177,16 @@ internal static class IngestBenchmark
 
     private sealed record Figures(double Seconds, long Rows, double PeakMiB, string? Detail);
 
-    private static Figures Ingest(string dir, IngestJob job)
+    private static Figures Ingest(string dir, IngestJob job) => RunJob(dir, job, "child-ingest");
+
+    /// <summary>The source read through DeltaLite's readers into batches, nothing written: the reading share of a load.</summary>
+    private static Figures Extract(string dir, IngestJob job) => RunJob(dir, job, "child-extract");
+
+    private static Figures RunJob(string dir, IngestJob job, string mode)
     {
         string file = Path.Combine(dir, $"job-{Guid.NewGuid():N}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(job, JobJson));
-        var f = Child("child-ingest", file);
+        var f = Child(mode, file);
         Console.Error.WriteLine($"  {job.Source} -> {job.Target}: {f.Rows:N0} rows in {f.Seconds:F2} s, peak {f.PeakMiB:F0} MiB ({f.Detail})");
         return f;
     }
