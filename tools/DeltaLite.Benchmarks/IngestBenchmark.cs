@@ -205,6 +205,7 @@ internal static class IngestBenchmark
     public static async Task<int> ChildIngestAsync(string jobFile)
     {
         var job = IngestJob.Load(jobFile);
+        using var gc = new GcProfile();
         var clock = Stopwatch.StartNew();
         var result = await IngestRunner.RunAsync(job);
         clock.Stop();
@@ -212,7 +213,7 @@ internal static class IngestBenchmark
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             seconds = clock.Elapsed.TotalSeconds, rows = result.RowsRead, peakMiB = ProcessMemory.PeakMiB(),
-            detail = $"version {result.Version}, {result.RowsInserted:N0} inserted, {result.RowsUpdated:N0} updated",
+            detail = $"version {result.Version}, {result.RowsInserted:N0} inserted, {result.RowsUpdated:N0} updated; {gc.Describe(result.RowsRead)}",
         }));
         return 0;
     }
@@ -221,6 +222,7 @@ internal static class IngestBenchmark
     public static async Task<int> ChildExtractAsync(string jobFile)
     {
         var job = IngestJob.Load(jobFile);
+        using var gc = new GcProfile();
         var clock = Stopwatch.StartNew();
         long rows = 0;
         if (job.Source == SourceKind.Csv)
@@ -237,7 +239,7 @@ internal static class IngestBenchmark
             await foreach (var b in source.ReadAsync(schema, null, null, includeNulls: true, null, default)) rows += b.RowCount;
         }
         clock.Stop();
-        Console.WriteLine(JsonSerializer.Serialize(new { seconds = clock.Elapsed.TotalSeconds, rows, peakMiB = ProcessMemory.PeakMiB(), detail = "extract only" }));
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = clock.Elapsed.TotalSeconds, rows, peakMiB = ProcessMemory.PeakMiB(), detail = $"extract only; {gc.Describe(rows)}" }));
         return 0;
     }
 
@@ -286,4 +288,37 @@ internal static class IngestBenchmark
     private static Figures Parse(JsonElement doc) =>
         new(doc.GetProperty("seconds").GetDouble(), doc.TryGetProperty("rows", out var r) ? r.GetInt64() : 0,
             doc.GetProperty("peakMiB").GetDouble(), doc.TryGetProperty("detail", out var d) ? d.GetString() : null);
+
+    /// <summary>
+    /// The allocation profile of a step: bytes allocated (per row), collections per generation, and the largest managed
+    /// heap and committed GC memory seen (sampled every 50 ms), to tell managed data from garbage, GC slack and native memory.
+    /// </summary>
+    private sealed class GcProfile : IDisposable
+    {
+        private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: false);
+        private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        private readonly Timer _timer;
+        private long _maxHeap, _maxCommitted;
+
+        public GcProfile() => _timer = new Timer(_ => Sample(), null, 0, 50);
+
+        private void Sample()
+        {
+            var info = GC.GetGCMemoryInfo();
+            long heap = GC.GetTotalMemory(false);
+            if (heap > Interlocked.Read(ref _maxHeap)) Interlocked.Exchange(ref _maxHeap, heap);
+            if (info.TotalCommittedBytes > Interlocked.Read(ref _maxCommitted)) Interlocked.Exchange(ref _maxCommitted, info.TotalCommittedBytes);
+        }
+
+        public string Describe(long rows)
+        {
+            Sample();
+            double allocated = GC.GetTotalAllocatedBytes(precise: false) - _allocated;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"allocated {allocated / (1 << 20):F0} MiB ({allocated / Math.Max(1, rows):F0} B/row), GCs {GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]}, " +
+                $"max heap {Interlocked.Read(ref _maxHeap) / (1 << 20)} MiB, max GC committed {Interlocked.Read(ref _maxCommitted) / (1 << 20)} MiB");
+        }
+
+        public void Dispose() => _timer.Dispose();
+    }
 }
