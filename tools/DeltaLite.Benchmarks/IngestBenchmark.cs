@@ -15,7 +15,8 @@ namespace DeltaLite.Benchmarks;
 /// null stream, and DuckDB writing the same CSV to Parquet. With --big N, the SQLite and CSV first loads are repeated at N
 /// rows to show peak memory does not grow with the source. Each measured step runs in its own process, so its peak
 /// resident memory (VmHWM) is its own.
-///   deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR]
+/// With --profile, each first load is followed by a read of the same source alone (no Delta writing): the reading share.
+///   deltalite-bench ingest [--loans N] [--changed N] [--big N] [--sources sqlite,postgres,csv] [--pg CONN] [--dir DIR] [--profile]
 /// PostgreSQL: --pg, else DELTALITE_BENCH_PG, else DELTALITE_TEST_PG; without one the PostgreSQL rows are skipped (start a
 /// server as scripts/test.sh does, or run the benchmark inside it).
 /// </summary>
@@ -30,6 +31,7 @@ internal static class IngestBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         long loans = 1_000_000, changed = 100_000, big = 0;
+        bool profile = false;
         string[] sources = ["sqlite", "postgres", "csv"];
         string? dir = null;
         string? pg = Environment.GetEnvironmentVariable("DELTALITE_BENCH_PG") is { Length: > 0 } b ? b : Environment.GetEnvironmentVariable("DELTALITE_TEST_PG");
@@ -44,6 +46,7 @@ internal static class IngestBenchmark
                 case "--sources": sources = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--pg": pg = Next(); break;
                 case "--dir": dir = Next(); break;
+                case "--profile": profile = true; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -74,6 +77,7 @@ internal static class IngestBenchmark
                             await GenerateAsync(new GenerateOptions { Year = 2020, Loans = loans, Target = LoanTargetKind.Sqlite, Connection = db });
                             var job = Job(SourceKind.Sqlite, db, "loans", null, Path.Combine(dir, "sqlite-table"));
                             lines.Add(Line("SQLite, first load", Ingest(dir, job), null));
+                            if (profile) lines.Add(Line("SQLite, source read only (profile)", Extract(dir, job), null));
                             await GenerateAsync(new GenerateOptions { Year = 2021, Loans = newLoans, UpdateShare = updateShare, Target = LoanTargetKind.Sqlite, Connection = db });
                             lines.Add(Line("SQLite, incremental merge", Ingest(dir, job), null));
                             break;
@@ -94,6 +98,7 @@ internal static class IngestBenchmark
                                 var job = Job(SourceKind.Postgres, pg, table, null, Path.Combine(dir, "pg-table"));
                                 var copy = Child("child-pgcopy", pg, table);
                                 lines.Add(Line("PostgreSQL, first load", Ingest(dir, job), ("COPY TO STDOUT (binary) to a null stream", copy)));
+                                if (profile) lines.Add(Line("PostgreSQL, source read only (profile)", Extract(dir, job), ("COPY TO STDOUT (binary) to a null stream", copy)));
                                 await GenerateAsync(new GenerateOptions { Year = 2021, Loans = newLoans, UpdateShare = updateShare, Target = LoanTargetKind.Postgres, Connection = pg, Table = table });
                                 lines.Add(Line("PostgreSQL, incremental merge", Ingest(dir, job), null));
                             }
@@ -110,6 +115,7 @@ internal static class IngestBenchmark
                             var job = Job(SourceKind.Csv, null, null, folder, Path.Combine(dir, "csv-table"));
                             var duck = Peer("csv-to-parquet", Path.Combine(folder, "loans_2020.csv"), Path.Combine(dir, "duckdb-2020.parquet"));
                             lines.Add(Line("CSV, first load", Ingest(dir, job), ("DuckDB CSV to Parquet", duck)));
+                            if (profile) lines.Add(Line("CSV, source read only (profile)", Extract(dir, job), ("DuckDB CSV to Parquet", duck)));
                             await GenerateAsync(new GenerateOptions { Year = 2021, Loans = newLoans, UpdateShare = updateShare, Target = LoanTargetKind.Csv, OutputDirectory = folder });
                             lines.Add(Line("CSV, incremental merge (new file)", Ingest(dir, job), null));
                             break;
@@ -171,11 +177,16 @@ internal static class IngestBenchmark
 
     private sealed record Figures(double Seconds, long Rows, double PeakMiB, string? Detail);
 
-    private static Figures Ingest(string dir, IngestJob job)
+    private static Figures Ingest(string dir, IngestJob job) => RunJob(dir, job, "child-ingest");
+
+    /// <summary>The source read through DeltaLite's readers into batches, nothing written: the reading share of a load.</summary>
+    private static Figures Extract(string dir, IngestJob job) => RunJob(dir, job, "child-extract");
+
+    private static Figures RunJob(string dir, IngestJob job, string mode)
     {
         string file = Path.Combine(dir, $"job-{Guid.NewGuid():N}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(job, JobJson));
-        var f = Child("child-ingest", file);
+        var f = Child(mode, file);
         Console.Error.WriteLine($"  {job.Source} -> {job.Target}: {f.Rows:N0} rows in {f.Seconds:F2} s, peak {f.PeakMiB:F0} MiB ({f.Detail})");
         return f;
     }
@@ -196,6 +207,7 @@ internal static class IngestBenchmark
     public static async Task<int> ChildIngestAsync(string jobFile)
     {
         var job = IngestJob.Load(jobFile);
+        using var gc = new GcProfile();
         var clock = Stopwatch.StartNew();
         var result = await IngestRunner.RunAsync(job);
         clock.Stop();
@@ -203,7 +215,7 @@ internal static class IngestBenchmark
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             seconds = clock.Elapsed.TotalSeconds, rows = result.RowsRead, peakMiB = ProcessMemory.PeakMiB(),
-            detail = $"version {result.Version}, {result.RowsInserted:N0} inserted, {result.RowsUpdated:N0} updated",
+            detail = $"version {result.Version}, {result.RowsInserted:N0} inserted, {result.RowsUpdated:N0} updated; {gc.Describe(result.RowsRead)}",
         }));
         return 0;
     }
@@ -212,6 +224,7 @@ internal static class IngestBenchmark
     public static async Task<int> ChildExtractAsync(string jobFile)
     {
         var job = IngestJob.Load(jobFile);
+        using var gc = new GcProfile();
         var clock = Stopwatch.StartNew();
         long rows = 0;
         if (job.Source == SourceKind.Csv)
@@ -228,7 +241,7 @@ internal static class IngestBenchmark
             await foreach (var b in source.ReadAsync(schema, null, null, includeNulls: true, null, default)) rows += b.RowCount;
         }
         clock.Stop();
-        Console.WriteLine(JsonSerializer.Serialize(new { seconds = clock.Elapsed.TotalSeconds, rows, peakMiB = ProcessMemory.PeakMiB(), detail = "extract only" }));
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = clock.Elapsed.TotalSeconds, rows, peakMiB = ProcessMemory.PeakMiB(), detail = $"extract only; {gc.Describe(rows)}" }));
         return 0;
     }
 
@@ -277,4 +290,37 @@ internal static class IngestBenchmark
     private static Figures Parse(JsonElement doc) =>
         new(doc.GetProperty("seconds").GetDouble(), doc.TryGetProperty("rows", out var r) ? r.GetInt64() : 0,
             doc.GetProperty("peakMiB").GetDouble(), doc.TryGetProperty("detail", out var d) ? d.GetString() : null);
+
+    /// <summary>
+    /// The allocation profile of a step: bytes allocated (per row), collections per generation, and the largest managed
+    /// heap and committed GC memory seen (sampled every 50 ms), to tell managed data from garbage, GC slack and native memory.
+    /// </summary>
+    private sealed class GcProfile : IDisposable
+    {
+        private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: false);
+        private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        private readonly Timer _timer;
+        private long _maxHeap, _maxCommitted;
+
+        public GcProfile() => _timer = new Timer(_ => Sample(), null, 0, 50);
+
+        private void Sample()
+        {
+            var info = GC.GetGCMemoryInfo();
+            long heap = GC.GetTotalMemory(false);
+            if (heap > Interlocked.Read(ref _maxHeap)) Interlocked.Exchange(ref _maxHeap, heap);
+            if (info.TotalCommittedBytes > Interlocked.Read(ref _maxCommitted)) Interlocked.Exchange(ref _maxCommitted, info.TotalCommittedBytes);
+        }
+
+        public string Describe(long rows)
+        {
+            Sample();
+            double allocated = GC.GetTotalAllocatedBytes(precise: false) - _allocated;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"allocated {allocated / (1 << 20):F0} MiB ({allocated / Math.Max(1, rows):F0} B/row), GCs {GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]}, " +
+                $"max heap {Interlocked.Read(ref _maxHeap) / (1 << 20)} MiB, max GC committed {Interlocked.Read(ref _maxCommitted) / (1 << 20)} MiB");
+        }
+
+        public void Dispose() => _timer.Dispose();
+    }
 }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text;
 using CsvHelper;
+using DeltaLite.Ingest.Columns;
 using DeltaLite.Ingest.State;
 using DeltaLite.Parquet;
 
@@ -19,6 +20,7 @@ public sealed class CsvSource
     private readonly IngestJob _job;
     private readonly CultureInfo _culture;
     private readonly string _root;
+    private CsvValueParser? _parser;
 
     public CsvSource(IngestJob job)
     {
@@ -173,9 +175,8 @@ public sealed class CsvSource
                 if (_job.WatermarkColumn is not null && watermarkIndex < 0)
                     throw new IngestException($"{info.FullName}: the watermark column '{_job.WatermarkColumn}' is not in the schema.");
 
-                var builders = schema.Fields.Select(f => ColumnBuilder.Create(f.Type)).ToArray();
+                var columns = schema.Fields.Select(f => TypedColumn.Create(f.Type, _job.BatchSize)).ToArray();
                 int n = 0;
-                var values = new object?[schema.Count];
                 while (true)
                 {
                     bool more;
@@ -204,29 +205,10 @@ public sealed class CsvSource
                     malformed.Clear();
                     if (!more) break;
                     long line = csv.LineNumber;
-                    string? problem = null, problemColumn = null;
-                    for (int i = 0; i < schema.Count && problem is null; i++)
-                    {
-                        values[i] = null;
-                        if (map[i] < 0) continue;
-                        string raw = map[i] < csv.FieldCount ? csv.GetString(map[i]) : "";
-                        if (raw.Length == 0)
-                        {
-                            if (!schema[i].Nullable) { problem = "the value is empty but the column may not be null"; problemColumn = schema[i].Name; }
-                            continue;
-                        }
-                        try
-                        {
-                            values[i] = CsvSchema.Parse(raw, schema[i].Type, _culture);
-                        }
-                        catch (FormatException e)
-                        {
-                            problem = e.Message;
-                            problemColumn = schema[i].Name;
-                        }
-                    }
+                    var (problem, problemColumn) = ParseRow(csv, schema, map, columns);
                     if (problem is not null)
                     {
+                        foreach (var c in columns) c.Truncate(n);
                         string where = $"{info.FullName}, line {line}" + (problemColumn is null ? "" : $", column '{problemColumn}'");
                         if (_job.BadRows == BadRowPolicy.Fail)
                             throw new BadRowException($"{where}: {problem}.", info.FullName, line, problemColumn);
@@ -237,21 +219,23 @@ public sealed class CsvSource
                     }
                     if (watermarkIndex >= 0)
                     {
-                        var w = WatermarkValue.From(values[watermarkIndex]);
+                        var w = WatermarkValue.From(columns[watermarkIndex].GetValue(n));
                         if (w is not null)
                         {
-                            if (low is not null && w.CompareTo(low) <= 0) continue;
+                            if (low is not null && w.CompareTo(low) <= 0)
+                            {
+                                foreach (var c in columns) c.Truncate(n);
+                                continue;
+                            }
                             if (MaxWatermark is null || w.CompareTo(MaxWatermark) > 0) MaxWatermark = w;
                         }
                     }
-                    for (int i = 0; i < schema.Count; i++) builders[i].Append(values[i]);
                     n++;
                     if (n == _job.BatchSize)
                     {
                         total += n;
                         onRows?.Invoke(total, relative);
-                        yield return new RecordBatch(schema, builders.Select(b => b.Build()).ToArray(), n);
-                        builders = schema.Fields.Select(f => ColumnBuilder.Create(f.Type)).ToArray();
+                        yield return new RecordBatch(schema, columns.Select(c => c.Build()).ToArray(), n);
                         n = 0;
                     }
                 }
@@ -259,7 +243,7 @@ public sealed class CsvSource
                 {
                     total += n;
                     onRows?.Invoke(total, relative);
-                    yield return new RecordBatch(schema, builders.Select(b => b.Build()).ToArray(), n);
+                    yield return new RecordBatch(schema, columns.Select(c => c.Build()).ToArray(), n);
                 }
             }
         }
@@ -267,6 +251,37 @@ public sealed class CsvSource
         {
             if (rejects is not null) await rejects.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Appends the current record's fields to <paramref name="columns"/> (one value each, nulls for absent columns);
+    /// on a bad value returns why and in which column (some columns then hold one value more: the caller truncates).
+    /// </summary>
+    private (string? Problem, string? Column) ParseRow(CsvReader csv, Parquet.Schema schema, int[] map, TypedColumn[] columns)
+    {
+        _parser ??= new CsvValueParser(_culture);
+        for (int i = 0; i < columns.Length; i++)
+        {
+            var column = columns[i];
+            int index = map[i];
+            if (index < 0 || index >= csv.FieldCount || csv.IsEmpty(index))
+            {
+                if (index >= 0 && !schema[i].Nullable) return ("the value is empty but the column may not be null", schema[i].Name);
+                column.AppendNull();
+                continue;
+            }
+            try
+            {
+                if (_parser.TryAppend(column, csv.GetSpan(index))) continue;
+                // The slow path: the field's text, parsed (or refused, with the reason) as before.
+                CsvValueParser.AppendParsed(column, CsvSchema.Parse(csv.GetString(index), schema[i].Type, _culture));
+            }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                return (e.Message, schema[i].Name);
+            }
+        }
+        return (null, null);
     }
 
     private StreamWriter OpenRejects()

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Numerics;
+using DeltaLite.Ingest.Columns;
 using DeltaLite.Parquet;
 
 namespace DeltaLite.Ingest.Sql;
@@ -11,7 +13,13 @@ namespace DeltaLite.Ingest.Sql;
 /// </summary>
 internal static class ColumnReaders
 {
-    public delegate void Reader(DbDataReader reader, int ordinal, ColumnBuilder builder);
+    public delegate void Reader(DbDataReader reader, int ordinal, TypedColumn column);
+
+    /// <summary>The column <see cref="For"/>'s reader appends to: typed for the types it reads typed, else boxed.</summary>
+    public static TypedColumn CreateColumn(DataType type, int capacity) =>
+        type is DecimalType || type.Kind is TypeKind.Timestamp or TypeKind.Int64 or TypeKind.Int32 or TypeKind.Int16 or TypeKind.Double
+            or TypeKind.Float or TypeKind.Boolean or TypeKind.Date or TypeKind.Binary or TypeKind.String
+            ? TypedColumn.Create(type, capacity) : new ObjectColumn(type);
 
     public static Reader For(DataType type, string column, SourceKind kind)
     {
@@ -22,7 +30,7 @@ internal static class ColumnReaders
                     long factor = d.Scale <= 18 ? Pow10(d.Scale) : 0;
                     return (r, i, b) =>
                     {
-                        var builder = (DecimalBuilder)b;
+                        var builder = (DecimalColumn)b;
                         var t = r.GetFieldType(i);
                         if (t == typeof(decimal))
                         {
@@ -35,7 +43,7 @@ internal static class ColumnReaders
                             // Fast path when the value is (within float error) a whole number of the scale's units, as
                             // money kept as REAL is; otherwise through decimal (15 significant digits, as SQLite shows it).
                             double scaled = x * factor, units = Math.Round(scaled);
-                            if (factor > 0 && Math.Abs(scaled) < 9e15 && Math.Abs(scaled - units) < 1e-6) builder.Append((Int128)(long)units);
+                            if (factor > 0 && Math.Abs(scaled) < 9e15 && Math.Abs(scaled - units) < 1e-6) AppendUnscaled(builder, (long)units, d, column);
                             else Append(builder, Math.Round((decimal)x, d.Scale, MidpointRounding.ToEven), d, column);
                         }
                         else if (t == typeof(long) || t == typeof(int) || t == typeof(short) || t == typeof(byte))
@@ -74,7 +82,7 @@ internal static class ColumnReaders
                             _ => throw new IngestException($"Column '{column}': cannot read {v.GetType().Name} as a timestamp."),
                         };
                     }
-                    ((PrimitiveBuilder<long>)b).AppendValue(ValueConverters.FromDateTime(DateTime.SpecifyKind(value, DateTimeKind.Utc), DeltaLite.Parquet.Metadata.TimeUnit.Micros));
+                    ((FixedColumn<long>)b).Append(ValueConverters.FromDateTime(DateTime.SpecifyKind(value, DateTimeKind.Utc), DeltaLite.Parquet.Metadata.TimeUnit.Micros));
                 };
         }
         return type.Kind switch
@@ -95,13 +103,13 @@ internal static class ColumnReaders
                         _ => Convert.ToInt64(v, CultureInfo.InvariantCulture),
                     };
                 }
-                ((PrimitiveBuilder<long>)b).AppendValue(x);
+                ((FixedColumn<long>)b).Append(x);
             },
-            TypeKind.Int32 => (r, i, b) => ((PrimitiveBuilder<int>)b).AppendValue(r.GetFieldType(i) == typeof(int) ? r.GetInt32(i) : Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture)),
-            TypeKind.Int16 => (r, i, b) => ((PrimitiveBuilder<short>)b).AppendValue(r.GetFieldType(i) == typeof(short) ? r.GetInt16(i) : Convert.ToInt16(r.GetValue(i), CultureInfo.InvariantCulture)),
-            TypeKind.Double => (r, i, b) => ((PrimitiveBuilder<double>)b).AppendValue(r.GetFieldType(i) == typeof(double) ? r.GetDouble(i) : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture)),
-            TypeKind.Float => (r, i, b) => ((PrimitiveBuilder<float>)b).AppendValue(r.GetFieldType(i) == typeof(float) ? r.GetFloat(i) : Convert.ToSingle(r.GetValue(i), CultureInfo.InvariantCulture)),
-            TypeKind.Boolean => (r, i, b) => ((PrimitiveBuilder<bool>)b).AppendValue(r.GetFieldType(i) == typeof(bool) ? r.GetBoolean(i) : r.GetValue(i) switch
+            TypeKind.Int32 => (r, i, b) => ((FixedColumn<int>)b).Append(r.GetFieldType(i) == typeof(int) ? r.GetInt32(i) : Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture)),
+            TypeKind.Int16 => (r, i, b) => ((FixedColumn<short>)b).Append(r.GetFieldType(i) == typeof(short) ? r.GetInt16(i) : Convert.ToInt16(r.GetValue(i), CultureInfo.InvariantCulture)),
+            TypeKind.Double => (r, i, b) => ((FixedColumn<double>)b).Append(r.GetFieldType(i) == typeof(double) ? r.GetDouble(i) : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture)),
+            TypeKind.Float => (r, i, b) => ((FixedColumn<float>)b).Append(r.GetFieldType(i) == typeof(float) ? r.GetFloat(i) : Convert.ToSingle(r.GetValue(i), CultureInfo.InvariantCulture)),
+            TypeKind.Boolean => (r, i, b) => ((FixedColumn<bool>)b).Append(r.GetFieldType(i) == typeof(bool) ? r.GetBoolean(i) : r.GetValue(i) switch
             {
                 bool x => x,
                 string s => s is "1" or "true" or "TRUE" or "True" or "t",
@@ -124,14 +132,14 @@ internal static class ColumnReaders
                         _ => throw new IngestException($"Column '{column}': cannot read {v.GetType().Name} as a date."),
                     };
                 }
-                ((PrimitiveBuilder<int>)b).AppendValue(ValueConverters.ToDays(d));
+                ((FixedColumn<int>)b).Append(ValueConverters.ToDays(d));
             },
-            TypeKind.Binary => (r, i, b) => ((BinaryBuilder)b).AppendBytes((byte[])r.GetValue(i)),
+            TypeKind.Binary => (r, i, b) => ((BytesColumn)b).Append((byte[])r.GetValue(i)),
             _ => (r, i, b) =>
             {
                 if (r.GetFieldType(i) == typeof(string))
                 {
-                    b.Append(r.GetString(i));
+                    Text(b, r.GetString(i));
                     return;
                 }
                 object v = r.GetValue(i);
@@ -143,7 +151,7 @@ internal static class ColumnReaders
                     IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                     _ => v.ToString() ?? "",
                 };
-                b.Append(s);
+                Text(b, s);
             },
         };
     }
@@ -155,7 +163,14 @@ internal static class ColumnReaders
         return p;
     }
 
-    private static void Append(DecimalBuilder builder, decimal value, DecimalType type, string column)
+    /// <summary>Text into a string column (or, for a column of another type read as text, through its parser).</summary>
+    private static void Text(TypedColumn column, string value)
+    {
+        if (column is BytesColumn b) b.Append(value);
+        else ((ObjectColumn)column).Append(value);
+    }
+
+    private static void Append(DecimalColumn builder, decimal value, DecimalType type, string column)
     {
         try
         {
@@ -167,11 +182,24 @@ internal static class ColumnReaders
         }
     }
 
-    private static void AppendText(DecimalBuilder builder, string text, DecimalType type, string column)
+    private static void AppendUnscaled(DecimalColumn builder, Int128 unscaled, DecimalType type, string column)
     {
         try
         {
-            builder.Append(text);
+            builder.AppendUnscaled(unscaled);
+        }
+        catch (OverflowException e)
+        {
+            throw new IngestException($"Column '{column}': {ValueConverters.DecimalToString(unscaled, type.Scale)} does not fit {type} ({e.Message})", e);
+        }
+    }
+
+    private static void AppendText(DecimalColumn builder, string text, DecimalType type, string column)
+    {
+        if (!ValueConverters.TryParseDecimal(text, type.Scale, out var unscaled)) throw new FormatException($"'{text}' is not a {type}.");
+        try
+        {
+            builder.AppendUnscaled(unscaled);
         }
         catch (OverflowException e)
         {
@@ -182,10 +210,24 @@ internal static class ColumnReaders
     /// <summary>"yyyy-MM-dd" (a longer text is cut to its date part).</summary>
     internal static DateOnly ParseDate(string s, string column)
     {
-        if (s.Length >= 10 && TryDigits(s, 0, 4, out int y) && s[4] == '-' && TryDigits(s, 5, 2, out int m) && s[7] == '-' && TryDigits(s, 8, 2, out int d)
-            && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(Math.Max(1, y), m) && y >= 1)
-            return new DateOnly(y, m, d);
+        if (s.Length >= 10 && TryFastDate(s.AsSpan(0, 10), out var date)) return date;
         throw new IngestException($"Column '{column}': '{s}' is not a date (yyyy-MM-dd).");
+    }
+
+    /// <summary>Exactly "yyyy-MM-dd" as UTF-8 (or ASCII) bytes.</summary>
+    internal static bool TryFastDate(ReadOnlySpan<byte> s, out DateOnly value) => TryFastDate<byte>(s, out value);
+
+    /// <summary>Exactly "yyyy-MM-dd".</summary>
+    internal static bool TryFastDate(ReadOnlySpan<char> s, out DateOnly value) => TryFastDate<char>(s, out value);
+
+    private static bool TryFastDate<T>(ReadOnlySpan<T> s, out DateOnly value) where T : unmanaged, IBinaryInteger<T>
+    {
+        value = default;
+        if (s.Length != 10 || !Is(s[4], '-') || !Is(s[7], '-')
+            || !TryDigits(s, 0, 4, out int y) || !TryDigits(s, 5, 2, out int m) || !TryDigits(s, 8, 2, out int d)) return false;
+        if (y < 1 || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, m)) return false;
+        value = new DateOnly(y, m, d);
+        return true;
     }
 
     /// <summary>
@@ -200,24 +242,29 @@ internal static class ColumnReaders
         throw new IngestException($"Column '{column}': '{s}' is not a timestamp.");
     }
 
-    internal static bool TryFastTimestamp(string s, out DateTime value)
+    internal static bool TryFastTimestamp(ReadOnlySpan<char> s, out DateTime value) => TryFastTimestamp<char>(s, out value);
+
+    internal static bool TryFastTimestamp(ReadOnlySpan<byte> s, out DateTime value) => TryFastTimestamp<byte>(s, out value);
+
+    private static bool TryFastTimestamp<T>(ReadOnlySpan<T> s, out DateTime value) where T : unmanaged, IBinaryInteger<T>
     {
         value = default;
         int n = s.Length;
-        if (n > 0 && s[n - 1] == 'Z') n--;
-        if (n < 19 || !(s[10] is ' ' or 'T') || s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':') return false;
+        if (n > 0 && Is(s[n - 1], 'Z')) n--;
+        if (n < 19 || !(Is(s[10], ' ') || Is(s[10], 'T')) || !Is(s[4], '-') || !Is(s[7], '-') || !Is(s[13], ':') || !Is(s[16], ':')) return false;
         if (!TryDigits(s, 0, 4, out int y) || !TryDigits(s, 5, 2, out int mo) || !TryDigits(s, 8, 2, out int d)
             || !TryDigits(s, 11, 2, out int h) || !TryDigits(s, 14, 2, out int mi) || !TryDigits(s, 17, 2, out int sec)) return false;
         long ticks = 0;
         if (n > 19)
         {
-            if (s[19] != '.' || n == 20 || n > 27) return false;
+            if (!Is(s[19], '.') || n == 20 || n > 27) return false;
             long scale = TimeSpan.TicksPerSecond;
             for (int k = 20; k < n; k++)
             {
-                if (!char.IsAsciiDigit(s[k])) return false;
+                int c = int.CreateTruncating(s[k]);
+                if (c is < '0' or > '9') return false;
                 scale /= 10;
-                ticks += (s[k] - '0') * scale;
+                ticks += (c - '0') * scale;
             }
         }
         if (y < 1 || mo is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return false;
@@ -225,13 +272,15 @@ internal static class ColumnReaders
         return true;
     }
 
-    private static bool TryDigits(string s, int start, int count, out int value)
+    private static bool Is<T>(T c, char expected) where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c) == expected;
+
+    private static bool TryDigits<T>(ReadOnlySpan<T> s, int start, int count, out int value) where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         for (int k = start; k < start + count; k++)
         {
-            char c = s[k];
-            if (!char.IsAsciiDigit(c)) return false;
+            int c = int.CreateTruncating(s[k]);
+            if (c is < '0' or > '9') return false;
             value = value * 10 + (c - '0');
         }
         return true;

@@ -229,7 +229,7 @@ public sealed class SqlSource
         long total = 0;
         while (true)
         {
-            var builders = schema.Fields.Select(f => ColumnBuilder.Create(f.Type)).ToArray();
+            var builders = schema.Fields.Select(f => ColumnReaders.CreateColumn(f.Type, _job.BatchSize)).ToArray();
             int n = 0;
             while (n < _job.BatchSize)
             {

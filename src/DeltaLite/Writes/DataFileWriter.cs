@@ -152,7 +152,7 @@ internal sealed class DataFileWriter : IAsyncDisposable
             {
                 Compression = _options.Compression,
                 RowGroupMaxRows = _options.RowGroupMaxRows,
-                RowGroupMaxBytes = Math.Min(128L << 20, Math.Max(1 << 20, _targetSize)),
+                RowGroupMaxBytes = Math.Max(1 << 20, Math.Min(_options.RowGroupMaxBytes, _targetSize)),
                 StatisticsTruncateLength = 4096,
             }, leaveOpen: true);
         }

@@ -13,6 +13,13 @@ public sealed record WriteOptions
     /// <summary>Rows per Parquet row group (at most).</summary>
     public int RowGroupMaxRows { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// A row group is closed when its buffered, not yet encoded values reach about this many bytes (at most the target
+    /// file size). The writer holds one row group of each open file in memory, plus its encoded pages while it flushes,
+    /// and a merge reads target files a row group at a time: this bounds the memory of both. 32 MiB by default.
+    /// </summary>
+    public long RowGroupMaxBytes { get; init; } = 32L << 20;
+
     /// <summary>Add new nullable columns of the data to the table schema instead of failing.</summary>
     public bool MergeSchema { get; init; }
 
