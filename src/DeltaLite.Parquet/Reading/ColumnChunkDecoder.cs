@@ -23,6 +23,13 @@ internal sealed class ColumnChunkDecoder
     private int _levelCapacity;
     private int _valueCapacity;
 
+    // Incremental decoding (TakeRows): the chunk, the next page's offset, and what earlier batches took.
+    private byte[]? _chunk;
+    private int _pos;
+    private long _takenLevels;
+    private int _rowStarts;        // level entries with repetition level 0 among _out[0, _scanned)
+    private int _scanned;
+
     private ColumnChunkDecoder(LeafShape leaf, ColumnMetaData meta, string file, int rowGroup)
     {
         _leaf = leaf;
@@ -64,50 +71,168 @@ internal sealed class ColumnChunkDecoder
 
     private void Run(ReadOnlySpan<byte> chunk)
     {
+        Start();
+        int pos = 0;
+        while (_out.LevelCount < _levelCapacity) DecodePage(chunk, ref pos);
+    }
+
+    private void Start()
+    {
         long expected = _meta.NumValues;
         if (expected < 0 || expected > int.MaxValue) throw Error($"num_values {expected} is out of range.");
-        // Every level entry needs at least one bit in the chunk unless levels are absent; cap capacity by what the bytes can hold.
         _levelCapacity = (int)expected;
         AllocateLevels((int)Math.Min(expected, 1 << 16));
+    }
 
-        int pos = 0;
-        while (_out.LevelCount < expected)
+    /// <summary>Level entries decoded so far, including those handed out by <see cref="TakeRows"/>.</summary>
+    private long Decoded => _takenLevels + _out.LevelCount;
+
+    /// <summary>Decodes the page at <paramref name="pos"/> (dictionary, data or index) and moves past it.</summary>
+    private void DecodePage(ReadOnlySpan<byte> chunk, ref int pos)
+    {
+        if (pos >= chunk.Length)
+            throw Error($"the chunk ends after {Decoded} of {_levelCapacity} values (byte {pos}).");
+        PageHeader header;
+        int headerLength;
+        try
         {
-            if (pos >= chunk.Length)
-                throw Error($"the chunk ends after {_out.LevelCount} of {expected} values (byte {pos}).");
-            PageHeader header;
-            int headerLength;
-            try
+            header = PageHeader.Parse(chunk[pos..], out headerLength);
+        }
+        catch (ParquetFormatException e)
+        {
+            throw Error($"bad page header at chunk byte {pos}: {e.Message}", e);
+        }
+        pos += headerLength;
+        int size = header.CompressedPageSize;
+        if (size < 0 || size > chunk.Length - pos)
+            throw Error($"page at chunk byte {pos} claims {size} bytes; only {chunk.Length - pos} remain.");
+        var body = chunk.Slice(pos, size);
+        pos += size;
+        switch (header.Type)
+        {
+            case PageType.DictionaryPage:
+                ReadDictionaryPage(header, body);
+                break;
+            case PageType.DataPage:
+                ReadDataPageV1(header, body);
+                break;
+            case PageType.DataPageV2:
+                ReadDataPageV2(header, body);
+                break;
+            case PageType.IndexPage:
+                break;
+            default:
+                throw Error($"unknown page type {(int)header.Type}.");
+        }
+    }
+
+    /// <summary>Prepares page-by-page decoding of a chunk given as its bytes from its first page to its end.</summary>
+    public static ColumnChunkDecoder Open(LeafShape leaf, ColumnMetaData meta, byte[] chunk, string file, int rowGroup)
+    {
+        var d = new ColumnChunkDecoder(leaf, meta, file, rowGroup) { _chunk = chunk };
+        d.Guard(d.Start);
+        return d;
+    }
+
+    /// <summary>
+    /// Decodes pages until <paramref name="rows"/> whole rows are buffered (or the chunk is done) and hands out exactly
+    /// those rows' levels and values, keeping the rest of the last page for the next call.
+    /// </summary>
+    public LeafData TakeRows(int rows)
+    {
+        LeafData? head = null;
+        Guard(() => head = TakeRowsCore(rows));
+        return head!;
+    }
+
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ParquetFormatException e) when (e.Column is null)
+        {
+            throw Error(e.Message, e);
+        }
+        catch (Compression.UnsupportedCodecException e)
+        {
+            throw Error(e.Message, e);
+        }
+        catch (Exception e) when (ParquetReader.IsCorruption(e))
+        {
+            throw Error($"corrupt data ({e.Message})", e);
+        }
+    }
+
+    private LeafData TakeRowsCore(int rows)
+    {
+        var chunk = _chunk ?? throw new InvalidOperationException("The decoder was not opened for page-by-page reads.");
+        while (Decoded < _levelCapacity && CompleteRows() < rows) DecodePage(chunk, ref _pos);
+        // The entry where row number `rows` starts: the cut.
+        int cut;
+        if (_leaf.RepLevel == 0)
+        {
+            cut = Math.Min(rows, _out.LevelCount);
+        }
+        else
+        {
+            cut = _out.LevelCount;
+            int seen = 0;
+            var rep = _out.Rep!;
+            for (int e = 0; e < _out.LevelCount; e++)
             {
-                header = PageHeader.Parse(chunk[pos..], out headerLength);
-            }
-            catch (ParquetFormatException e)
-            {
-                throw Error($"bad page header at chunk byte {pos}: {e.Message}", e);
-            }
-            pos += headerLength;
-            int size = header.CompressedPageSize;
-            if (size < 0 || size > chunk.Length - pos)
-                throw Error($"page at chunk byte {pos} claims {size} bytes; only {chunk.Length - pos} remain.");
-            var body = chunk.Slice(pos, size);
-            pos += size;
-            switch (header.Type)
-            {
-                case PageType.DictionaryPage:
-                    ReadDictionaryPage(header, body);
-                    break;
-                case PageType.DataPage:
-                    ReadDataPageV1(header, body);
-                    break;
-                case PageType.DataPageV2:
-                    ReadDataPageV2(header, body);
-                    break;
-                case PageType.IndexPage:
-                    break;
-                default:
-                    throw Error($"unknown page type {(int)header.Type}.");
+                if (rep[e] != 0) continue;
+                if (seen == rows) { cut = e; break; }
+                seen++;
             }
         }
+        int values = _leaf.DefLevel == 0 ? cut : _out.Def.AsSpan(0, cut).Count(_leaf.DefLevel);
+        var head = new LeafData
+        {
+            Def = _out.Def, Rep = _out.Rep, LevelCount = cut, ValueCount = values,
+            Bools = _out.Bools, Ints = _out.Ints, Longs = _out.Longs, Floats = _out.Floats, Doubles = _out.Doubles, Bytes = _out.Bytes,
+        };
+        // The rest of the last page moves to fresh arrays; the head keeps the old ones as its vectors' storage.
+        int restLevels = _out.LevelCount - cut, restValues = _out.ValueCount - values;
+        int levelRoom = Math.Max(restLevels, 1024);
+        if (_out.Def is not null) _out.Def = TailCopy(_out.Def, cut, restLevels, levelRoom);
+        if (_out.Rep is not null) _out.Rep = TailCopy(_out.Rep, cut, restLevels, levelRoom);
+        int valueRoom = Math.Max(restValues, 1024);
+        if (_out.Bools is not null) _out.Bools = TailCopy(_out.Bools, values, restValues, valueRoom);
+        if (_out.Ints is not null) _out.Ints = TailCopy(_out.Ints, values, restValues, valueRoom);
+        if (_out.Longs is not null) _out.Longs = TailCopy(_out.Longs, values, restValues, valueRoom);
+        if (_out.Floats is not null) _out.Floats = TailCopy(_out.Floats, values, restValues, valueRoom);
+        if (_out.Doubles is not null) _out.Doubles = TailCopy(_out.Doubles, values, restValues, valueRoom);
+        if (_out.Bytes is { } bytes)
+        {
+            var rest = new ByteArrayBuilder(valueRoom, Math.Max(1024, bytes.Offsets[bytes.Count] - bytes.Offsets[values]));
+            rest.AppendRange(bytes.Offsets, bytes.Data, values, restValues);
+            _out.Bytes = rest;
+        }
+        _valueCapacity = 0;   // EnsureValues re-checks the fresh arrays' sizes
+        _takenLevels += cut;
+        _out.LevelCount = restLevels;
+        _out.ValueCount = restValues;
+        _scanned = 0;
+        _rowStarts = 0;
+        return head;
+    }
+
+    /// <summary>Rows buffered in full: with repetition, a row is whole once the next one starts or the chunk is done.</summary>
+    private int CompleteRows()
+    {
+        if (_leaf.RepLevel == 0) return _out.LevelCount;
+        var rep = _out.Rep!;
+        for (; _scanned < _out.LevelCount; _scanned++) if (rep[_scanned] == 0) _rowStarts++;
+        return Decoded >= _levelCapacity ? _rowStarts : Math.Max(0, _rowStarts - 1);
+    }
+
+    private static T[] TailCopy<T>(T[] source, int from, int count, int capacity)
+    {
+        var result = new T[capacity];
+        source.AsSpan(from, count).CopyTo(result);
+        return result;
     }
 
     private byte[]? Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out ReadOnlySpan<byte> result)
@@ -211,8 +336,8 @@ internal sealed class ColumnChunkDecoder
 
     private void CheckPageCount(int n)
     {
-        if (n < 0 || (long)_out.LevelCount + n > _levelCapacity)
-            throw Error($"a page adds {n} values to {_out.LevelCount}, past the chunk's num_values {_levelCapacity}.");
+        if (n < 0 || Decoded + n > _levelCapacity)
+            throw Error($"a page adds {n} values to {Decoded}, past the chunk's num_values {_levelCapacity}.");
         EnsureLevels(_out.LevelCount + n);
     }
 
@@ -239,6 +364,7 @@ internal sealed class ColumnChunkDecoder
 
     private void CheckLevels(Span<int> levels, int max, string what)
     {
+        if (IntSpans.MaxUnsigned(levels) <= (uint)max) return;
         foreach (int l in levels)
             if ((uint)l > (uint)max) throw Error($"{what} level {l} exceeds the column's maximum {max}.");
     }
@@ -253,7 +379,7 @@ internal sealed class ColumnChunkDecoder
             int max = _leaf.DefLevel;
             foreach (int d in _out.Def!.AsSpan(start, n)) if (d == max) nonNull++;
         }
-        if (_leaf.RepLevel > 0 && start == 0 && n > 0 && _out.Rep![0] != 0)
+        if (_leaf.RepLevel > 0 && start == 0 && _takenLevels == 0 && n > 0 && _out.Rep![0] != 0)
             throw Error("the first value of the chunk does not start a row (repetition level is not 0).");
         EnsureValues(_out.ValueCount + nonNull);
         switch (encoding)
@@ -359,8 +485,11 @@ internal sealed class ColumnChunkDecoder
             var indices = idx.AsSpan(0, n);
             RleBitPackedHybrid.Decode(data[1..], width, indices);
             int size = dict.ValueCount;
-            foreach (int i in indices)
-                if ((uint)i >= (uint)size) throw Error($"dictionary index {i} is out of range (the dictionary has {size} entries).");
+            if (IntSpans.MaxUnsigned(indices) >= (uint)size)
+            {
+                foreach (int i in indices)
+                    if ((uint)i >= (uint)size) throw Error($"dictionary index {i} is out of range (the dictionary has {size} entries).");
+            }
             int at = _out.ValueCount;
             switch (_leaf.Physical)
             {
@@ -373,12 +502,11 @@ internal sealed class ColumnChunkDecoder
                 default:
                     {
                         var src = dict.Bytes!;
-                        var dst = _out.Bytes!;
                         long total = 0;
-                        foreach (int i in indices) total += src.Offsets[i + 1] - src.Offsets[i];
-                        if (total > Array.MaxLength) throw Error("dictionary-decoded strings exceed 2 GiB in one chunk.");
-                        dst.Reserve(n, (int)total);
-                        foreach (int i in indices) dst.Append(src[i]);
+                        var offsets = src.Offsets;
+                        foreach (int i in indices) total += offsets[i + 1] - offsets[i];
+                        if (total > Array.MaxLength - _out.Bytes!.DataLength) throw Error("dictionary-decoded strings exceed 2 GiB in one chunk.");
+                        _out.Bytes.AppendGather(src, indices, (int)total);
                         break;
                     }
             }

@@ -4,6 +4,7 @@ using DeltaLite.Parquet.IO;
 using DeltaLite.Parquet.Metadata;
 using DeltaLite.Parquet.Reading;
 using DeltaLite.Parquet.Shapes;
+using DeltaLite.Parquet.Threading;
 
 namespace DeltaLite.Parquet;
 
@@ -169,21 +170,45 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup), rowGroup, $"{Name} has {RowGroupCount} row groups.");
         var shapes = Project(columns);
         var rg = Metadata.RowGroups[rowGroup];
-        var leaves = new Dictionary<int, LeafData>();
-        foreach (var shape in shapes)
+        // Chunk bytes are fetched one after another (sources need not be thread-safe), then decoded and assembled
+        // on every core: columns are independent.
+        var wanted = LeavesOf(shapes);
+        var raw = new (ColumnMetaData Meta, byte[] Bytes)[wanted.Count];
+        for (int i = 0; i < wanted.Count; i++)
+            raw[i] = await FetchChunkAsync(rowGroup, rg.Columns[wanted[i].Index], wanted[i], cancellationToken).ConfigureAwait(false);
+        var decoded = new LeafData[wanted.Count];
+        Parallelism.For(wanted.Count, i =>
         {
+            decoded[i] = ColumnChunkDecoder.Decode(wanted[i], raw[i].Meta, raw[i].Bytes, Name, rowGroup);
+            raw[i] = default;
+        });
+        var vectors = Assemble(shapes, wanted, decoded, rg.NumRows, rowGroup);
+        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
+        return new RecordBatch(new Schema(shapes.Select(s => s.Field).ToArray()), vectors, (int)rg.NumRows);
+    }
+
+    /// <summary>The distinct leaves under <paramref name="shapes"/>, in order.</summary>
+    private static List<LeafShape> LeavesOf(IReadOnlyList<ColumnShape> shapes)
+    {
+        var wanted = new List<LeafShape>();
+        var seen = new HashSet<int>();
+        foreach (var shape in shapes)
             foreach (var leaf in shape.Leaves)
-            {
-                if (leaves.ContainsKey(leaf.Index)) continue;
-                leaves[leaf.Index] = await ReadChunkAsync(rowGroup, rg.Columns[leaf.Index], leaf, cancellationToken).ConfigureAwait(false);
-            }
-        }
+                if (seen.Add(leaf.Index)) wanted.Add(leaf);
+        return wanted;
+    }
+
+    /// <summary>Builds the top-level vectors from decoded leaves, one column per core at a time.</summary>
+    private ColumnVector[] Assemble(IReadOnlyList<ColumnShape> shapes, List<LeafShape> wanted, LeafData[] decoded, long rows, int rowGroup)
+    {
+        var leaves = new Dictionary<int, LeafData>(wanted.Count);
+        for (int i = 0; i < wanted.Count; i++) leaves[wanted[i].Index] = decoded[i];
         var vectors = new ColumnVector[shapes.Count];
-        for (int i = 0; i < shapes.Count; i++)
+        Parallelism.For(shapes.Count, i =>
         {
             try
             {
-                vectors[i] = ColumnAssembler.Build(shapes[i], leaves, rg.NumRows, Name, rowGroup);
+                vectors[i] = ColumnAssembler.Build(shapes[i], leaves, rows, Name, rowGroup);
             }
             catch (ParquetFormatException e) when (e.FilePath is null)
             {
@@ -194,9 +219,51 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
                 throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{shapes[i].Field.Name}': the levels or values are inconsistent ({e.Message}).", e)
                 { FilePath = Name, RowGroup = rowGroup, Column = shapes[i].Field.Name };
             }
+        });
+        return vectors;
+    }
+
+    /// <summary>Default batch size of <see cref="ReadBatchesAsync"/>.</summary>
+    public const int DefaultBatchRows = 65_536;
+
+    /// <summary>
+    /// Reads the file (or the given columns, and the row groups <paramref name="rowGroupFilter"/> keeps) in batches of
+    /// at most <paramref name="maxRows"/> rows. A row group larger than that is decoded page by page: memory holds the
+    /// group's compressed chunks, one batch of decoded values and the rest of one page per column, whatever the group's
+    /// row count. Batches never span row groups.
+    /// </summary>
+    public async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(int maxRows = DefaultBatchRows, IReadOnlyList<string>? columns = null,
+        Func<int, RowGroup, bool>? rowGroupFilter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        var shapes = Project(columns);
+        var schema = new Schema(shapes.Select(s => s.Field).ToArray());
+        for (int g = 0; g < RowGroupCount; g++)
+        {
+            var rg = Metadata.RowGroups[g];
+            if (rowGroupFilter is not null && !rowGroupFilter(g, rg)) continue;
+            if (rg.NumRows <= maxRows)
+            {
+                yield return await ReadRowGroupAsync(g, columns, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            var wanted = LeavesOf(shapes);
+            var decoders = new ColumnChunkDecoder[wanted.Count];
+            for (int i = 0; i < wanted.Count; i++)
+            {
+                var (meta, bytes) = await FetchChunkAsync(g, rg.Columns[wanted[i].Index], wanted[i], cancellationToken).ConfigureAwait(false);
+                decoders[i] = ColumnChunkDecoder.Open(wanted[i], meta, bytes, Name, g);
+            }
+            for (long left = rg.NumRows; left > 0;)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int rows = (int)Math.Min(maxRows, left);
+                var parts = new LeafData[wanted.Count];
+                Parallelism.For(wanted.Count, i => parts[i] = decoders[i].TakeRows(rows));
+                yield return new RecordBatch(schema, Assemble(shapes, wanted, parts, rows, g), rows);
+                left -= rows;
+            }
         }
-        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
-        return new RecordBatch(new Schema(shapes.Select(s => s.Field).ToArray()), vectors, (int)rg.NumRows);
     }
 
     /// <summary>Reads every row group (or those <paramref name="rowGroupFilter"/> keeps), one batch each.</summary>
@@ -230,7 +297,8 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
     /// <summary>Dotted paths of every leaf column, in file order.</summary>
     public IReadOnlyList<string> LeafPaths => _schema.Leaves.Select(l => l.DottedPath).ToArray();
 
-    private async Task<LeafData> ReadChunkAsync(int rowGroup, ColumnChunk chunk, LeafShape leaf, CancellationToken ct)
+    /// <summary>Reads a column chunk's bytes (from its first page to its end) after checking its metadata.</summary>
+    private async Task<(ColumnMetaData Meta, byte[] Bytes)> FetchChunkAsync(int rowGroup, ColumnChunk chunk, LeafShape leaf, CancellationToken ct)
     {
         var meta = chunk.MetaData ?? throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' has no metadata.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
         if (chunk.FilePath is not null)
@@ -250,7 +318,7 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         await _source.ReadAsync(start, bytes, ct).ConfigureAwait(false);
         if (meta.Type != leaf.Physical)
             throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' is {meta.Type} in its chunk but {leaf.Physical} in the schema.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
-        return ColumnChunkDecoder.Decode(leaf, meta, bytes, Name, rowGroup);
+        return (meta, bytes);
     }
 
     public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;
