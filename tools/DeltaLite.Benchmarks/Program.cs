@@ -95,7 +95,8 @@ internal static class Program
             }
             else
             {
-                var batches = reader.ReadBatchesAsync().GetAsyncEnumerator();
+                int batchRows = int.TryParse(Environment.GetEnvironmentVariable("DELTALITE_BENCH_BATCH"), out int n) ? n : ParquetReader.DefaultBatchRows;
+                var batches = reader.ReadBatchesAsync(batchRows).GetAsyncEnumerator();
                 while (batches.MoveNextAsync().AsTask().GetAwaiter().GetResult()) rows += batches.Current.RowCount;
             }
         }

@@ -93,6 +93,18 @@ public sealed class ByteArrayBuilder
         _count = count;
     }
 
+    /// <summary>Removes the first <paramref name="count"/> values, moving the rest (bytes and offsets) to the front.</summary>
+    internal void RemoveFront(int count)
+    {
+        if (count == 0) return;
+        int shift = _offsets[count];
+        _data.AsSpan(shift, _length - shift).CopyTo(_data);
+        int rest = _count - count;
+        for (int i = 0; i <= rest; i++) _offsets[i] = _offsets[i + count] - shift;
+        _count = rest;
+        _length -= shift;
+    }
+
     /// <summary>Appends an empty value (used for null slots, which carry no bytes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AppendEmpty()

@@ -16,7 +16,7 @@ internal sealed class ColumnChunkDecoder
     private readonly ColumnMetaData _meta;
     private readonly string _file;
     private readonly int _rowGroup;
-    private readonly LeafData _out = new();
+    private readonly LeafData _out;
 
     // Dictionary of the chunk, decoded PLAIN into the same storage as values.
     private LeafData? _dict;
@@ -25,13 +25,24 @@ internal sealed class ColumnChunkDecoder
 
     // Incremental decoding (TakeRows): the chunk, the next page's offset, and what earlier batches took.
     private byte[]? _chunk;
+    private int _chunkLength;
     private int _pos;
-    private long _takenLevels;
-    private int _rowStarts;        // level entries with repetition level 0 among _out[0, _scanned)
-    private int _scanned;
 
-    private ColumnChunkDecoder(LeafShape leaf, ColumnMetaData meta, string file, int rowGroup)
+    // Expected level entries (and at most as many values) to hold at once: first allocations take this size, so
+    // arrays are not grown (and copied) page after page.
+    private int _hint;
+    private long _takenLevels;
+    private int _rowStarts;        // level entries with repetition level 0 among _out[_lvStart, _scanned)
+    private int _scanned;
+    private int _lvStart;          // first level entry / value of _out not yet handed out
+    private int _vStart;
+
+    private ColumnChunkDecoder(LeafShape leaf, ColumnMetaData meta, string file, int rowGroup, LeafData? buffers = null)
     {
+        _out = buffers ?? new LeafData();
+        _out.LevelCount = 0;
+        _out.ValueCount = 0;
+        _out.Bytes?.Clear();
         _leaf = leaf;
         _meta = meta;
         _file = file;
@@ -71,17 +82,21 @@ internal sealed class ColumnChunkDecoder
 
     private void Run(ReadOnlySpan<byte> chunk)
     {
-        Start();
+        Start(chunk.Length, null);
         int pos = 0;
         while (_out.LevelCount < _levelCapacity) DecodePage(chunk, ref pos);
     }
 
-    private void Start()
+    private void Start(int chunkLength, int? rowsPerTake)
     {
         long expected = _meta.NumValues;
         if (expected < 0 || expected > int.MaxValue) throw Error($"num_values {expected} is out of range.");
         _levelCapacity = (int)expected;
-        AllocateLevels((int)Math.Min(expected, 1 << 16));
+        // RLE levels can claim any count in a few bytes: trust num_values only as far as the chunk's size makes plausible.
+        long hint = Math.Min(expected, Math.Max(1L << 16, 8L * chunkLength));
+        if (rowsPerTake is int rows) hint = Math.Min(hint, rows + 1024L);
+        _hint = (int)Math.Max(hint, 1);
+        AllocateLevels(_hint);
     }
 
     /// <summary>Level entries decoded so far, including those handed out by <see cref="TakeRows"/>.</summary>
@@ -127,10 +142,16 @@ internal sealed class ColumnChunkDecoder
     }
 
     /// <summary>Prepares page-by-page decoding of a chunk given as its bytes from its first page to its end.</summary>
-    public static ColumnChunkDecoder Open(LeafShape leaf, ColumnMetaData meta, byte[] chunk, string file, int rowGroup)
+    /// <remarks>
+    /// The chunk is bytes [0, <paramref name="length"/>) of <paramref name="chunk"/>; batches will be about
+    /// <paramref name="rowsPerTake"/> rows. <paramref name="recycle"/>, a finished decoder of the same leaf, lends its
+    /// page buffers: reading row group after row group then allocates no new page-sized arrays.
+    /// </remarks>
+    public static ColumnChunkDecoder Open(LeafShape leaf, ColumnMetaData meta, byte[] chunk, int length, int rowsPerTake, string file, int rowGroup,
+        ColumnChunkDecoder? recycle = null)
     {
-        var d = new ColumnChunkDecoder(leaf, meta, file, rowGroup) { _chunk = chunk };
-        d.Guard(d.Start);
+        var d = new ColumnChunkDecoder(leaf, meta, file, rowGroup, recycle?._out) { _chunk = chunk, _chunkLength = length };
+        d.Guard(() => d.Start(length, rowsPerTake));
         return d;
     }
 
@@ -168,72 +189,83 @@ internal sealed class ColumnChunkDecoder
     private LeafData TakeRowsCore(int rows)
     {
         var chunk = _chunk ?? throw new InvalidOperationException("The decoder was not opened for page-by-page reads.");
-        while (Decoded < _levelCapacity && CompleteRows() < rows) DecodePage(chunk, ref _pos);
-        // The entry where row number `rows` starts: the cut.
-        int cut;
+        while (Decoded < _levelCapacity && CompleteRows() < rows)
+        {
+            Compact();
+            DecodePage(chunk.AsSpan(0, _chunkLength), ref _pos);
+        }
+        CompleteRows();
+        // Entries [_lvStart, cut) hold the next `rows` rows (fewer at the chunk's end).
+        int cut, taken;
         if (_leaf.RepLevel == 0)
         {
-            cut = Math.Min(rows, _out.LevelCount);
+            cut = Math.Min(_lvStart + rows, _out.LevelCount);
+            taken = cut - _lvStart;
         }
         else
         {
             cut = _out.LevelCount;
-            int seen = 0;
+            taken = 0;
             var rep = _out.Rep!;
-            for (int e = 0; e < _out.LevelCount; e++)
+            for (int e = _lvStart; e < _out.LevelCount; e++)
             {
                 if (rep[e] != 0) continue;
-                if (seen == rows) { cut = e; break; }
-                seen++;
+                if (taken == rows) { cut = e; break; }
+                taken++;
             }
+            _rowStarts -= taken;
         }
-        int values = _leaf.DefLevel == 0 ? cut : _out.Def.AsSpan(0, cut).Count(_leaf.DefLevel);
+        int levels = cut - _lvStart;
+        int values = _leaf.DefLevel == 0 ? levels : _out.Def.AsSpan(_lvStart, levels).Count(_leaf.DefLevel);
+        // The batch gets arrays of its own size (small batches stay out of the large object heap); the decoder keeps
+        // its page-sized buffers for the rest of the chunk.
         var head = new LeafData
         {
-            Def = _out.Def, Rep = _out.Rep, LevelCount = cut, ValueCount = values,
-            Bools = _out.Bools, Ints = _out.Ints, Longs = _out.Longs, Floats = _out.Floats, Doubles = _out.Doubles, Bytes = _out.Bytes,
+            Def = Slice(_out.Def, _lvStart, levels), Rep = Slice(_out.Rep, _lvStart, levels), LevelCount = levels, ValueCount = values,
+            Bools = Slice(_out.Bools, _vStart, values), Ints = Slice(_out.Ints, _vStart, values), Longs = Slice(_out.Longs, _vStart, values),
+            Floats = Slice(_out.Floats, _vStart, values), Doubles = Slice(_out.Doubles, _vStart, values),
         };
-        // The rest of the last page moves to fresh arrays; the head keeps the old ones as its vectors' storage.
-        int restLevels = _out.LevelCount - cut, restValues = _out.ValueCount - values;
-        int levelRoom = Math.Max(restLevels, 1024);
-        if (_out.Def is not null) _out.Def = TailCopy(_out.Def, cut, restLevels, levelRoom);
-        if (_out.Rep is not null) _out.Rep = TailCopy(_out.Rep, cut, restLevels, levelRoom);
-        int valueRoom = Math.Max(restValues, 1024);
-        if (_out.Bools is not null) _out.Bools = TailCopy(_out.Bools, values, restValues, valueRoom);
-        if (_out.Ints is not null) _out.Ints = TailCopy(_out.Ints, values, restValues, valueRoom);
-        if (_out.Longs is not null) _out.Longs = TailCopy(_out.Longs, values, restValues, valueRoom);
-        if (_out.Floats is not null) _out.Floats = TailCopy(_out.Floats, values, restValues, valueRoom);
-        if (_out.Doubles is not null) _out.Doubles = TailCopy(_out.Doubles, values, restValues, valueRoom);
         if (_out.Bytes is { } bytes)
         {
-            var rest = new ByteArrayBuilder(valueRoom, Math.Max(1024, bytes.Offsets[bytes.Count] - bytes.Offsets[values]));
-            rest.AppendRange(bytes.Offsets, bytes.Data, values, restValues);
-            _out.Bytes = rest;
+            head.Bytes = new ByteArrayBuilder(values, Math.Max(16, bytes.Offsets[_vStart + values] - bytes.Offsets[_vStart]));
+            head.Bytes.AppendRange(bytes.Offsets, bytes.Data, _vStart, values);
         }
-        _valueCapacity = 0;   // EnsureValues re-checks the fresh arrays' sizes
-        _takenLevels += cut;
-        _out.LevelCount = restLevels;
-        _out.ValueCount = restValues;
-        _scanned = 0;
-        _rowStarts = 0;
+        _lvStart = cut;
+        _vStart += values;
         return head;
+    }
+
+    /// <summary>Drops the entries and values already handed out, moving the rest of the page to the buffers' front.</summary>
+    private void Compact()
+    {
+        if (_lvStart == 0 && _vStart == 0) return;
+        int levels = _out.LevelCount - _lvStart, values = _out.ValueCount - _vStart;
+        if (_out.Def is not null) _out.Def.AsSpan(_lvStart, levels).CopyTo(_out.Def);
+        if (_out.Rep is not null) _out.Rep.AsSpan(_lvStart, levels).CopyTo(_out.Rep);
+        if (_out.Bools is not null) _out.Bools.AsSpan(_vStart, values).CopyTo(_out.Bools);
+        if (_out.Ints is not null) _out.Ints.AsSpan(_vStart, values).CopyTo(_out.Ints);
+        if (_out.Longs is not null) _out.Longs.AsSpan(_vStart, values).CopyTo(_out.Longs);
+        if (_out.Floats is not null) _out.Floats.AsSpan(_vStart, values).CopyTo(_out.Floats);
+        if (_out.Doubles is not null) _out.Doubles.AsSpan(_vStart, values).CopyTo(_out.Doubles);
+        _out.Bytes?.RemoveFront(_vStart);
+        _takenLevels += _lvStart;
+        _scanned -= _lvStart;
+        _out.LevelCount = levels;
+        _out.ValueCount = values;
+        _lvStart = 0;
+        _vStart = 0;
     }
 
     /// <summary>Rows buffered in full: with repetition, a row is whole once the next one starts or the chunk is done.</summary>
     private int CompleteRows()
     {
-        if (_leaf.RepLevel == 0) return _out.LevelCount;
+        if (_leaf.RepLevel == 0) return _out.LevelCount - _lvStart;
         var rep = _out.Rep!;
         for (; _scanned < _out.LevelCount; _scanned++) if (rep[_scanned] == 0) _rowStarts++;
         return Decoded >= _levelCapacity ? _rowStarts : Math.Max(0, _rowStarts - 1);
     }
 
-    private static T[] TailCopy<T>(T[] source, int from, int count, int capacity)
-    {
-        var result = new T[capacity];
-        source.AsSpan(from, count).CopyTo(result);
-        return result;
-    }
+    private static T[]? Slice<T>(T[]? source, int from, int count) => source?.AsSpan(from, count).ToArray();
 
     private byte[]? Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out ReadOnlySpan<byte> result)
     {
@@ -585,8 +617,8 @@ internal sealed class ColumnChunkDecoder
 
     private void AllocateLevels(int capacity)
     {
-        if (_leaf.DefLevel > 0) _out.Def = new int[Math.Max(capacity, 1)];
-        if (_leaf.RepLevel > 0) _out.Rep = new int[Math.Max(capacity, 1)];
+        if (_leaf.DefLevel > 0 && (_out.Def is null || _out.Def.Length < capacity)) _out.Def = new int[Math.Max(capacity, 1)];
+        if (_leaf.RepLevel > 0 && (_out.Rep is null || _out.Rep.Length < capacity)) _out.Rep = new int[Math.Max(capacity, 1)];
     }
 
     private void EnsureLevels(int size)
@@ -598,6 +630,7 @@ internal sealed class ColumnChunkDecoder
     private void EnsureValues(int size)
     {
         if (size <= _valueCapacity) return;
+        size = Math.Max(size, _hint);
         switch (_leaf.Physical)
         {
             case PhysicalType.Boolean: Grow(ref _out.Bools, size); break;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using DeltaLite.Parquet.IO;
@@ -173,14 +174,22 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         // Chunk bytes are fetched one after another (sources need not be thread-safe), then decoded and assembled
         // on every core: columns are independent.
         var wanted = LeavesOf(shapes);
-        var raw = new (ColumnMetaData Meta, byte[] Bytes)[wanted.Count];
+        var raw = new (ColumnMetaData Meta, byte[] Bytes, int Length)[wanted.Count];
         for (int i = 0; i < wanted.Count; i++)
             raw[i] = await FetchChunkAsync(rowGroup, rg.Columns[wanted[i].Index], wanted[i], cancellationToken).ConfigureAwait(false);
         var decoded = new LeafData[wanted.Count];
         Parallelism.For(wanted.Count, i =>
         {
-            decoded[i] = ColumnChunkDecoder.Decode(wanted[i], raw[i].Meta, raw[i].Bytes, Name, rowGroup);
-            raw[i] = default;
+            try
+            {
+                decoded[i] = ColumnChunkDecoder.Decode(wanted[i], raw[i].Meta, raw[i].Bytes.AsSpan(0, raw[i].Length), Name, rowGroup);
+            }
+            finally
+            {
+                // Decoding copies what it keeps: the chunk's buffer goes back to the pool.
+                ArrayPool<byte>.Shared.Return(raw[i].Bytes);
+                raw[i] = default;
+            }
         });
         var vectors = Assemble(shapes, wanted, decoded, rg.NumRows, rowGroup);
         if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
@@ -223,8 +232,11 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         return vectors;
     }
 
-    /// <summary>Default batch size of <see cref="ReadBatchesAsync"/>.</summary>
-    public const int DefaultBatchRows = 65_536;
+    /// <summary>
+    /// Default batch size of <see cref="ReadBatchesAsync"/>: 8,192 rows keep a batch's arrays of 8-byte values under
+    /// the large object heap's threshold, so they are reclaimed by cheap young-generation collections.
+    /// </summary>
+    public const int DefaultBatchRows = 8_192;
 
     /// <summary>
     /// Reads the file (or the given columns, and the row groups <paramref name="rowGroupFilter"/> keeps) in batches of
@@ -238,6 +250,7 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
         var shapes = Project(columns);
         var schema = new Schema(shapes.Select(s => s.Field).ToArray());
+        ColumnChunkDecoder[]? previous = null;
         for (int g = 0; g < RowGroupCount; g++)
         {
             var rg = Metadata.RowGroups[g];
@@ -249,19 +262,29 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
             }
             var wanted = LeavesOf(shapes);
             var decoders = new ColumnChunkDecoder[wanted.Count];
-            for (int i = 0; i < wanted.Count; i++)
+            var buffers = new List<byte[]>(wanted.Count);
+            try
             {
-                var (meta, bytes) = await FetchChunkAsync(g, rg.Columns[wanted[i].Index], wanted[i], cancellationToken).ConfigureAwait(false);
-                decoders[i] = ColumnChunkDecoder.Open(wanted[i], meta, bytes, Name, g);
+                for (int i = 0; i < wanted.Count; i++)
+                {
+                    var (meta, bytes, length) = await FetchChunkAsync(g, rg.Columns[wanted[i].Index], wanted[i], cancellationToken).ConfigureAwait(false);
+                    buffers.Add(bytes);
+                    decoders[i] = ColumnChunkDecoder.Open(wanted[i], meta, bytes, length, maxRows, Name, g, previous?[i]);
+                }
+                for (long left = rg.NumRows; left > 0;)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int rows = (int)Math.Min(maxRows, left);
+                    var parts = new LeafData[wanted.Count];
+                    Parallelism.For(wanted.Count, i => parts[i] = decoders[i].TakeRows(rows));
+                    yield return new RecordBatch(schema, Assemble(shapes, wanted, parts, rows, g), rows);
+                    left -= rows;
+                }
+                previous = decoders;
             }
-            for (long left = rg.NumRows; left > 0;)
+            finally
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int rows = (int)Math.Min(maxRows, left);
-                var parts = new LeafData[wanted.Count];
-                Parallelism.For(wanted.Count, i => parts[i] = decoders[i].TakeRows(rows));
-                yield return new RecordBatch(schema, Assemble(shapes, wanted, parts, rows, g), rows);
-                left -= rows;
+                foreach (var b in buffers) ArrayPool<byte>.Shared.Return(b);
             }
         }
     }
@@ -298,7 +321,8 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
     public IReadOnlyList<string> LeafPaths => _schema.Leaves.Select(l => l.DottedPath).ToArray();
 
     /// <summary>Reads a column chunk's bytes (from its first page to its end) after checking its metadata.</summary>
-    private async Task<(ColumnMetaData Meta, byte[] Bytes)> FetchChunkAsync(int rowGroup, ColumnChunk chunk, LeafShape leaf, CancellationToken ct)
+    /// <remarks>The bytes are [0, Length) of a buffer rented from <see cref="ArrayPool{T}.Shared"/>; the caller returns it.</remarks>
+    private async Task<(ColumnMetaData Meta, byte[] Bytes, int Length)> FetchChunkAsync(int rowGroup, ColumnChunk chunk, LeafShape leaf, CancellationToken ct)
     {
         var meta = chunk.MetaData ?? throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' has no metadata.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
         if (chunk.FilePath is not null)
@@ -314,11 +338,19 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
             else throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}': chunk at {start} of {size} bytes lies outside the file ({_source.Length} bytes).") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
             if (size > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}': chunk of {size} bytes is over 2 GiB.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
         }
-        var bytes = GC.AllocateUninitializedArray<byte>((int)size);
-        await _source.ReadAsync(start, bytes, ct).ConfigureAwait(false);
         if (meta.Type != leaf.Physical)
             throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' is {meta.Type} in its chunk but {leaf.Physical} in the schema.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
-        return (meta, bytes);
+        var bytes = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1));
+        try
+        {
+            await _source.ReadAsync(start, bytes.AsMemory(0, (int)size), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            throw;
+        }
+        return (meta, bytes, (int)size);
     }
 
     public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;

@@ -11,12 +11,35 @@ internal sealed class ByteArrayDictionary
     private int[] _slots = new int[2048];   // entry index + 1, 0 = empty
     private int[] _hashes = new int[1024];
 
+    // Values of at most 7 bytes (codes, grades, states) are also keyed by their bytes and length packed in one
+    // ulong: a probe compares one word instead of hashing and comparing spans.
+    private readonly FixedDictionary<ulong> _short = new();
+    private int[] _shortToEntry = new int[1024];
+
     public ByteArrayBuilder Values => _values;
 
     public int Count => _values.Count;
 
     /// <summary>The index of <paramref name="value"/>, adding it when new.</summary>
     public int GetOrAdd(ReadOnlySpan<byte> value)
+    {
+        if (value.Length <= 7)
+        {
+            ulong key = (ulong)value.Length << 56;
+            for (int k = 0; k < value.Length; k++) key |= (ulong)value[k] << (8 * k);
+            int before = _short.Count;
+            int s = _short.GetOrAdd(key);
+            if (s < before) return _shortToEntry[s];
+            int entry = Add(value);
+            if (s >= _shortToEntry.Length) Array.Resize(ref _shortToEntry, _shortToEntry.Length * 2);
+            _shortToEntry[s] = entry;
+            return entry;
+        }
+        return Add(value);
+    }
+
+    /// <summary>The index of <paramref name="value"/> in the byte-keyed table, adding it when new.</summary>
+    private int Add(ReadOnlySpan<byte> value)
     {
         int hash = DictionaryHash.Bytes(value);
         int mask = _slots.Length - 1;
