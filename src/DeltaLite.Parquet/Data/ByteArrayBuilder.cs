@@ -44,6 +44,67 @@ public sealed class ByteArrayBuilder
         _offsets[_count] = _length;
     }
 
+    /// <summary>
+    /// Appends values [start, start+count) of another (offsets, data) store in two block copies: the bytes, then the
+    /// offsets shifted to this builder's data.
+    /// </summary>
+    internal void AppendRange(ReadOnlySpan<int> offsets, ReadOnlySpan<byte> data, int start, int count)
+    {
+        if (count == 0) return;
+        int from = offsets[start], to = offsets[start + count];
+        Reserve(count, to - from);
+        data[from..to].CopyTo(_data.AsSpan(_length));
+        int shift = _length - from;
+        var src = offsets.Slice(start + 1, count);
+        var dst = _offsets.AsSpan(_count + 1, count);
+        for (int i = 0; i < src.Length; i++) dst[i] = src[i] + shift;
+        _length += to - from;
+        _count += count;
+    }
+
+    /// <summary>
+    /// Appends values <paramref name="indices"/> of <paramref name="source"/> (all valid indices, <paramref name="totalBytes"/>
+    /// bytes in all): room is reserved once, then each value is copied without further checks.
+    /// </summary>
+    internal void AppendGather(ByteArrayBuilder source, ReadOnlySpan<int> indices, int totalBytes)
+    {
+        Reserve(indices.Length, totalBytes);
+        var srcOffsets = source._offsets;
+        var srcData = source._data;
+        var data = _data;
+        var offsets = _offsets;
+        int length = _length, count = _count;
+        foreach (int i in indices)
+        {
+            int from = srcOffsets[i], len = srcOffsets[i + 1] - from;
+            if (len <= 8 && from + 8 <= srcData.Length && length + 8 <= data.Length)
+            {
+                // Short values (codes, flags, grades): one unaligned 8-byte move beats a memmove call.
+                Unsafe.WriteUnaligned(ref data[length], Unsafe.ReadUnaligned<ulong>(ref srcData[from]));
+            }
+            else
+            {
+                srcData.AsSpan(from, len).CopyTo(data.AsSpan(length));
+            }
+            length += len;
+            offsets[++count] = length;
+        }
+        _length = length;
+        _count = count;
+    }
+
+    /// <summary>Removes the first <paramref name="count"/> values, moving the rest (bytes and offsets) to the front.</summary>
+    internal void RemoveFront(int count)
+    {
+        if (count == 0) return;
+        int shift = _offsets[count];
+        _data.AsSpan(shift, _length - shift).CopyTo(_data);
+        int rest = _count - count;
+        for (int i = 0; i <= rest; i++) _offsets[i] = _offsets[i + count] - shift;
+        _count = rest;
+        _length -= shift;
+    }
+
     /// <summary>Appends an empty value (used for null slots, which carry no bytes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AppendEmpty()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace DeltaLite.Parquet.Encodings;
 
@@ -87,27 +88,34 @@ internal static class RleBitPackedHybrid
                 throw new ArgumentOutOfRangeException(nameof(values), $"A value does not fit in {bitWidth} bits.");
         }
 
+        // Scans aligned groups of 8 (aligned to the start of the pending literal stretch): a group of 8 equal values
+        // starts an RLE run that extends as far as the value repeats; any other group joins the literal stretch.
+        // This equals borrowing from a run to close the last literal group, at one vector compare per 8 values.
         int n = values.Length;
         int literalStart = 0;
-        int i = 0;
-        while (i < n)
+        int g = 0;
+        while (g + 8 <= n)
         {
-            int v = values[i];
-            int j = i + 1;
-            while (j < n && values[j] == v) j++;
-            int run = j - i;
-            // A pending literal stretch must end on a group boundary: borrow from the run to fill its last group.
-            int pending = i - literalStart;
-            int borrow = (8 - (pending & 7)) & 7;
-            if (run - borrow >= MinRleRun)
+            int v = values[g];
+            if (!AllEqual8(values.Slice(g, 8), v))
             {
-                if (pending + borrow > 0) WriteBitPacked(values.Slice(literalStart, pending + borrow), bitWidth, dst);
-                WriteRle(v, run - borrow, bitWidth, dst);
-                literalStart = j;
+                g += 8;
+                continue;
             }
-            i = j;
+            int other = values[(g + 8)..].IndexOfAnyExcept(v);
+            int end = other < 0 ? n : g + 8 + other;
+            if (g > literalStart) WriteBitPacked(values[literalStart..g], bitWidth, dst);
+            WriteRle(v, end - g, bitWidth, dst);
+            literalStart = g = end;
         }
         if (literalStart < n) WriteBitPacked(values[literalStart..], bitWidth, dst);
+    }
+
+    private static bool AllEqual8(ReadOnlySpan<int> group, int value)
+    {
+        if (Vector256.IsHardwareAccelerated) return Vector256.EqualsAll(Vector256.Create(group), Vector256.Create(value));
+        foreach (int x in group) if (x != value) return false;
+        return true;
     }
 
     private static void WriteRle(int value, int count, int bitWidth, ArrayBufferWriter<byte> dst)

@@ -171,7 +171,8 @@ internal static class ColumnAssembler
         int n = s.Count;
         int maxDef = leaf.DefLevel;
         // Map slot -> dense value index (-1 for null).
-        bool dense = d.Def is null && s.Starts is null;
+        // Flat and as many values as slots: every slot is present (values are counted at the maximum definition level).
+        bool dense = s.Starts is null && (d.Def is null || (d.ValueCount == n && d.LevelCount == n));
         bool[]? validity = null;
         int[]? index = null;
         if (!dense)
@@ -292,6 +293,18 @@ internal static class ColumnAssembler
     private static Int128[] Map(LeafData d, LeafShape leaf, int n, int[]? index, Func<LeafData, LeafShape, int, Int128> f)
     {
         var result = new Int128[n];
+        if (index is null && leaf.Physical == PhysicalType.Int64)
+        {
+            var src = d.Longs.AsSpan(0, n);
+            for (int i = 0; i < src.Length; i++) result[i] = src[i];
+            return result;
+        }
+        if (index is null && leaf.Physical == PhysicalType.Int32)
+        {
+            var src = d.Ints.AsSpan(0, n);
+            for (int i = 0; i < src.Length; i++) result[i] = src[i];
+            return result;
+        }
         for (int i = 0; i < n; i++)
         {
             int v = index is null ? i : index[i];

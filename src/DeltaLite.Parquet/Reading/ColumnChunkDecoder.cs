@@ -16,15 +16,33 @@ internal sealed class ColumnChunkDecoder
     private readonly ColumnMetaData _meta;
     private readonly string _file;
     private readonly int _rowGroup;
-    private readonly LeafData _out = new();
+    private readonly LeafData _out;
 
     // Dictionary of the chunk, decoded PLAIN into the same storage as values.
     private LeafData? _dict;
     private int _levelCapacity;
     private int _valueCapacity;
 
-    private ColumnChunkDecoder(LeafShape leaf, ColumnMetaData meta, string file, int rowGroup)
+    // Incremental decoding (TakeRows): the chunk, the next page's offset, and what earlier batches took.
+    private byte[]? _chunk;
+    private int _chunkLength;
+    private int _pos;
+
+    // Expected level entries (and at most as many values) to hold at once: first allocations take this size, so
+    // arrays are not grown (and copied) page after page.
+    private int _hint;
+    private long _takenLevels;
+    private int _rowStarts;        // level entries with repetition level 0 among _out[_lvStart, _scanned)
+    private int _scanned;
+    private int _lvStart;          // first level entry / value of _out not yet handed out
+    private int _vStart;
+
+    private ColumnChunkDecoder(LeafShape leaf, ColumnMetaData meta, string file, int rowGroup, LeafData? buffers = null)
     {
+        _out = buffers ?? new LeafData();
+        _out.LevelCount = 0;
+        _out.ValueCount = 0;
+        _out.Bytes?.Clear();
         _leaf = leaf;
         _meta = meta;
         _file = file;
@@ -64,51 +82,190 @@ internal sealed class ColumnChunkDecoder
 
     private void Run(ReadOnlySpan<byte> chunk)
     {
+        Start(chunk.Length, null);
+        int pos = 0;
+        while (_out.LevelCount < _levelCapacity) DecodePage(chunk, ref pos);
+    }
+
+    private void Start(int chunkLength, int? rowsPerTake)
+    {
         long expected = _meta.NumValues;
         if (expected < 0 || expected > int.MaxValue) throw Error($"num_values {expected} is out of range.");
-        // Every level entry needs at least one bit in the chunk unless levels are absent; cap capacity by what the bytes can hold.
         _levelCapacity = (int)expected;
-        AllocateLevels((int)Math.Min(expected, 1 << 16));
+        // RLE levels can claim any count in a few bytes: trust num_values only as far as the chunk's size makes plausible.
+        long hint = Math.Min(expected, Math.Max(1L << 16, 8L * chunkLength));
+        if (rowsPerTake is int rows) hint = Math.Min(hint, rows + 1024L);
+        _hint = (int)Math.Max(hint, 1);
+        AllocateLevels(_hint);
+    }
 
-        int pos = 0;
-        while (_out.LevelCount < expected)
+    /// <summary>Level entries decoded so far, including those handed out by <see cref="TakeRows"/>.</summary>
+    private long Decoded => _takenLevels + _out.LevelCount;
+
+    /// <summary>Decodes the page at <paramref name="pos"/> (dictionary, data or index) and moves past it.</summary>
+    private void DecodePage(ReadOnlySpan<byte> chunk, ref int pos)
+    {
+        if (pos >= chunk.Length)
+            throw Error($"the chunk ends after {Decoded} of {_levelCapacity} values (byte {pos}).");
+        PageHeader header;
+        int headerLength;
+        try
         {
-            if (pos >= chunk.Length)
-                throw Error($"the chunk ends after {_out.LevelCount} of {expected} values (byte {pos}).");
-            PageHeader header;
-            int headerLength;
-            try
-            {
-                header = PageHeader.Parse(chunk[pos..], out headerLength);
-            }
-            catch (ParquetFormatException e)
-            {
-                throw Error($"bad page header at chunk byte {pos}: {e.Message}", e);
-            }
-            pos += headerLength;
-            int size = header.CompressedPageSize;
-            if (size < 0 || size > chunk.Length - pos)
-                throw Error($"page at chunk byte {pos} claims {size} bytes; only {chunk.Length - pos} remain.");
-            var body = chunk.Slice(pos, size);
-            pos += size;
-            switch (header.Type)
-            {
-                case PageType.DictionaryPage:
-                    ReadDictionaryPage(header, body);
-                    break;
-                case PageType.DataPage:
-                    ReadDataPageV1(header, body);
-                    break;
-                case PageType.DataPageV2:
-                    ReadDataPageV2(header, body);
-                    break;
-                case PageType.IndexPage:
-                    break;
-                default:
-                    throw Error($"unknown page type {(int)header.Type}.");
-            }
+            header = PageHeader.Parse(chunk[pos..], out headerLength);
+        }
+        catch (ParquetFormatException e)
+        {
+            throw Error($"bad page header at chunk byte {pos}: {e.Message}", e);
+        }
+        pos += headerLength;
+        int size = header.CompressedPageSize;
+        if (size < 0 || size > chunk.Length - pos)
+            throw Error($"page at chunk byte {pos} claims {size} bytes; only {chunk.Length - pos} remain.");
+        var body = chunk.Slice(pos, size);
+        pos += size;
+        switch (header.Type)
+        {
+            case PageType.DictionaryPage:
+                ReadDictionaryPage(header, body);
+                break;
+            case PageType.DataPage:
+                ReadDataPageV1(header, body);
+                break;
+            case PageType.DataPageV2:
+                ReadDataPageV2(header, body);
+                break;
+            case PageType.IndexPage:
+                break;
+            default:
+                throw Error($"unknown page type {(int)header.Type}.");
         }
     }
+
+    /// <summary>Prepares page-by-page decoding of a chunk given as its bytes from its first page to its end.</summary>
+    /// <remarks>
+    /// The chunk is bytes [0, <paramref name="length"/>) of <paramref name="chunk"/>; batches will be about
+    /// <paramref name="rowsPerTake"/> rows. <paramref name="recycle"/>, a finished decoder of the same leaf, lends its
+    /// page buffers: reading row group after row group then allocates no new page-sized arrays.
+    /// </remarks>
+    public static ColumnChunkDecoder Open(LeafShape leaf, ColumnMetaData meta, byte[] chunk, int length, int rowsPerTake, string file, int rowGroup,
+        ColumnChunkDecoder? recycle = null)
+    {
+        var d = new ColumnChunkDecoder(leaf, meta, file, rowGroup, recycle?._out) { _chunk = chunk, _chunkLength = length };
+        d.Guard(() => d.Start(length, rowsPerTake));
+        return d;
+    }
+
+    /// <summary>
+    /// Decodes pages until <paramref name="rows"/> whole rows are buffered (or the chunk is done) and hands out exactly
+    /// those rows' levels and values, keeping the rest of the last page for the next call.
+    /// </summary>
+    public LeafData TakeRows(int rows)
+    {
+        LeafData? head = null;
+        Guard(() => head = TakeRowsCore(rows));
+        return head!;
+    }
+
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ParquetFormatException e) when (e.Column is null)
+        {
+            throw Error(e.Message, e);
+        }
+        catch (Compression.UnsupportedCodecException e)
+        {
+            throw Error(e.Message, e);
+        }
+        catch (Exception e) when (ParquetReader.IsCorruption(e))
+        {
+            throw Error($"corrupt data ({e.Message})", e);
+        }
+    }
+
+    private LeafData TakeRowsCore(int rows)
+    {
+        var chunk = _chunk ?? throw new InvalidOperationException("The decoder was not opened for page-by-page reads.");
+        while (Decoded < _levelCapacity && CompleteRows() < rows)
+        {
+            Compact();
+            DecodePage(chunk.AsSpan(0, _chunkLength), ref _pos);
+        }
+        CompleteRows();
+        // Entries [_lvStart, cut) hold the next `rows` rows (fewer at the chunk's end).
+        int cut, taken;
+        if (_leaf.RepLevel == 0)
+        {
+            cut = Math.Min(_lvStart + rows, _out.LevelCount);
+            taken = cut - _lvStart;
+        }
+        else
+        {
+            cut = _out.LevelCount;
+            taken = 0;
+            var rep = _out.Rep!;
+            for (int e = _lvStart; e < _out.LevelCount; e++)
+            {
+                if (rep[e] != 0) continue;
+                if (taken == rows) { cut = e; break; }
+                taken++;
+            }
+            _rowStarts -= taken;
+        }
+        int levels = cut - _lvStart;
+        int values = _leaf.DefLevel == 0 ? levels : _out.Def.AsSpan(_lvStart, levels).Count(_leaf.DefLevel);
+        // The batch gets arrays of its own size (small batches stay out of the large object heap); the decoder keeps
+        // its page-sized buffers for the rest of the chunk.
+        var head = new LeafData
+        {
+            Def = Slice(_out.Def, _lvStart, levels), Rep = Slice(_out.Rep, _lvStart, levels), LevelCount = levels, ValueCount = values,
+            Bools = Slice(_out.Bools, _vStart, values), Ints = Slice(_out.Ints, _vStart, values), Longs = Slice(_out.Longs, _vStart, values),
+            Floats = Slice(_out.Floats, _vStart, values), Doubles = Slice(_out.Doubles, _vStart, values),
+        };
+        if (_out.Bytes is { } bytes)
+        {
+            head.Bytes = new ByteArrayBuilder(values, Math.Max(16, bytes.Offsets[_vStart + values] - bytes.Offsets[_vStart]));
+            head.Bytes.AppendRange(bytes.Offsets, bytes.Data, _vStart, values);
+        }
+        _lvStart = cut;
+        _vStart += values;
+        return head;
+    }
+
+    /// <summary>Drops the entries and values already handed out, moving the rest of the page to the buffers' front.</summary>
+    private void Compact()
+    {
+        if (_lvStart == 0 && _vStart == 0) return;
+        int levels = _out.LevelCount - _lvStart, values = _out.ValueCount - _vStart;
+        if (_out.Def is not null) _out.Def.AsSpan(_lvStart, levels).CopyTo(_out.Def);
+        if (_out.Rep is not null) _out.Rep.AsSpan(_lvStart, levels).CopyTo(_out.Rep);
+        if (_out.Bools is not null) _out.Bools.AsSpan(_vStart, values).CopyTo(_out.Bools);
+        if (_out.Ints is not null) _out.Ints.AsSpan(_vStart, values).CopyTo(_out.Ints);
+        if (_out.Longs is not null) _out.Longs.AsSpan(_vStart, values).CopyTo(_out.Longs);
+        if (_out.Floats is not null) _out.Floats.AsSpan(_vStart, values).CopyTo(_out.Floats);
+        if (_out.Doubles is not null) _out.Doubles.AsSpan(_vStart, values).CopyTo(_out.Doubles);
+        _out.Bytes?.RemoveFront(_vStart);
+        _takenLevels += _lvStart;
+        _scanned -= _lvStart;
+        _out.LevelCount = levels;
+        _out.ValueCount = values;
+        _lvStart = 0;
+        _vStart = 0;
+    }
+
+    /// <summary>Rows buffered in full: with repetition, a row is whole once the next one starts or the chunk is done.</summary>
+    private int CompleteRows()
+    {
+        if (_leaf.RepLevel == 0) return _out.LevelCount - _lvStart;
+        var rep = _out.Rep!;
+        for (; _scanned < _out.LevelCount; _scanned++) if (rep[_scanned] == 0) _rowStarts++;
+        return Decoded >= _levelCapacity ? _rowStarts : Math.Max(0, _rowStarts - 1);
+    }
+
+    private static T[]? Slice<T>(T[]? source, int from, int count) => source?.AsSpan(from, count).ToArray();
 
     private byte[]? Decompress(ReadOnlySpan<byte> body, int uncompressedSize, out ReadOnlySpan<byte> result)
     {
@@ -211,8 +368,8 @@ internal sealed class ColumnChunkDecoder
 
     private void CheckPageCount(int n)
     {
-        if (n < 0 || (long)_out.LevelCount + n > _levelCapacity)
-            throw Error($"a page adds {n} values to {_out.LevelCount}, past the chunk's num_values {_levelCapacity}.");
+        if (n < 0 || Decoded + n > _levelCapacity)
+            throw Error($"a page adds {n} values to {Decoded}, past the chunk's num_values {_levelCapacity}.");
         EnsureLevels(_out.LevelCount + n);
     }
 
@@ -239,6 +396,7 @@ internal sealed class ColumnChunkDecoder
 
     private void CheckLevels(Span<int> levels, int max, string what)
     {
+        if (IntSpans.MaxUnsigned(levels) <= (uint)max) return;
         foreach (int l in levels)
             if ((uint)l > (uint)max) throw Error($"{what} level {l} exceeds the column's maximum {max}.");
     }
@@ -253,7 +411,7 @@ internal sealed class ColumnChunkDecoder
             int max = _leaf.DefLevel;
             foreach (int d in _out.Def!.AsSpan(start, n)) if (d == max) nonNull++;
         }
-        if (_leaf.RepLevel > 0 && start == 0 && n > 0 && _out.Rep![0] != 0)
+        if (_leaf.RepLevel > 0 && start == 0 && _takenLevels == 0 && n > 0 && _out.Rep![0] != 0)
             throw Error("the first value of the chunk does not start a row (repetition level is not 0).");
         EnsureValues(_out.ValueCount + nonNull);
         switch (encoding)
@@ -359,8 +517,11 @@ internal sealed class ColumnChunkDecoder
             var indices = idx.AsSpan(0, n);
             RleBitPackedHybrid.Decode(data[1..], width, indices);
             int size = dict.ValueCount;
-            foreach (int i in indices)
-                if ((uint)i >= (uint)size) throw Error($"dictionary index {i} is out of range (the dictionary has {size} entries).");
+            if (IntSpans.MaxUnsigned(indices) >= (uint)size)
+            {
+                foreach (int i in indices)
+                    if ((uint)i >= (uint)size) throw Error($"dictionary index {i} is out of range (the dictionary has {size} entries).");
+            }
             int at = _out.ValueCount;
             switch (_leaf.Physical)
             {
@@ -373,12 +534,11 @@ internal sealed class ColumnChunkDecoder
                 default:
                     {
                         var src = dict.Bytes!;
-                        var dst = _out.Bytes!;
                         long total = 0;
-                        foreach (int i in indices) total += src.Offsets[i + 1] - src.Offsets[i];
-                        if (total > Array.MaxLength) throw Error("dictionary-decoded strings exceed 2 GiB in one chunk.");
-                        dst.Reserve(n, (int)total);
-                        foreach (int i in indices) dst.Append(src[i]);
+                        var offsets = src.Offsets;
+                        foreach (int i in indices) total += offsets[i + 1] - offsets[i];
+                        if (total > Array.MaxLength - _out.Bytes!.DataLength) throw Error("dictionary-decoded strings exceed 2 GiB in one chunk.");
+                        _out.Bytes.AppendGather(src, indices, (int)total);
                         break;
                     }
             }
@@ -457,8 +617,8 @@ internal sealed class ColumnChunkDecoder
 
     private void AllocateLevels(int capacity)
     {
-        if (_leaf.DefLevel > 0) _out.Def = new int[Math.Max(capacity, 1)];
-        if (_leaf.RepLevel > 0) _out.Rep = new int[Math.Max(capacity, 1)];
+        if (_leaf.DefLevel > 0 && (_out.Def is null || _out.Def.Length < capacity)) _out.Def = new int[Math.Max(capacity, 1)];
+        if (_leaf.RepLevel > 0 && (_out.Rep is null || _out.Rep.Length < capacity)) _out.Rep = new int[Math.Max(capacity, 1)];
     }
 
     private void EnsureLevels(int size)
@@ -470,6 +630,7 @@ internal sealed class ColumnChunkDecoder
     private void EnsureValues(int size)
     {
         if (size <= _valueCapacity) return;
+        size = Math.Max(size, _hint);
         switch (_leaf.Physical)
         {
             case PhysicalType.Boolean: Grow(ref _out.Bools, size); break;

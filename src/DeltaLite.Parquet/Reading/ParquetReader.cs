@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using DeltaLite.Parquet.IO;
 using DeltaLite.Parquet.Metadata;
 using DeltaLite.Parquet.Reading;
 using DeltaLite.Parquet.Shapes;
+using DeltaLite.Parquet.Threading;
 
 namespace DeltaLite.Parquet;
 
@@ -169,21 +171,53 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup), rowGroup, $"{Name} has {RowGroupCount} row groups.");
         var shapes = Project(columns);
         var rg = Metadata.RowGroups[rowGroup];
-        var leaves = new Dictionary<int, LeafData>();
-        foreach (var shape in shapes)
-        {
-            foreach (var leaf in shape.Leaves)
-            {
-                if (leaves.ContainsKey(leaf.Index)) continue;
-                leaves[leaf.Index] = await ReadChunkAsync(rowGroup, rg.Columns[leaf.Index], leaf, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        var vectors = new ColumnVector[shapes.Count];
-        for (int i = 0; i < shapes.Count; i++)
+        // Chunk bytes are fetched one after another (sources need not be thread-safe), then decoded and assembled
+        // on every core: columns are independent.
+        var wanted = LeavesOf(shapes);
+        var raw = new (ColumnMetaData Meta, byte[] Bytes, int Length)[wanted.Count];
+        for (int i = 0; i < wanted.Count; i++)
+            raw[i] = await FetchChunkAsync(rowGroup, rg.Columns[wanted[i].Index], wanted[i], cancellationToken).ConfigureAwait(false);
+        var decoded = new LeafData[wanted.Count];
+        Parallelism.For(wanted.Count, i =>
         {
             try
             {
-                vectors[i] = ColumnAssembler.Build(shapes[i], leaves, rg.NumRows, Name, rowGroup);
+                decoded[i] = ColumnChunkDecoder.Decode(wanted[i], raw[i].Meta, raw[i].Bytes.AsSpan(0, raw[i].Length), Name, rowGroup);
+            }
+            finally
+            {
+                // Decoding copies what it keeps: the chunk's buffer goes back to the pool.
+                ArrayPool<byte>.Shared.Return(raw[i].Bytes);
+                raw[i] = default;
+            }
+        });
+        var vectors = Assemble(shapes, wanted, decoded, rg.NumRows, rowGroup);
+        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
+        return new RecordBatch(new Schema(shapes.Select(s => s.Field).ToArray()), vectors, (int)rg.NumRows);
+    }
+
+    /// <summary>The distinct leaves under <paramref name="shapes"/>, in order.</summary>
+    private static List<LeafShape> LeavesOf(IReadOnlyList<ColumnShape> shapes)
+    {
+        var wanted = new List<LeafShape>();
+        var seen = new HashSet<int>();
+        foreach (var shape in shapes)
+            foreach (var leaf in shape.Leaves)
+                if (seen.Add(leaf.Index)) wanted.Add(leaf);
+        return wanted;
+    }
+
+    /// <summary>Builds the top-level vectors from decoded leaves, one column per core at a time.</summary>
+    private ColumnVector[] Assemble(IReadOnlyList<ColumnShape> shapes, List<LeafShape> wanted, LeafData[] decoded, long rows, int rowGroup)
+    {
+        var leaves = new Dictionary<int, LeafData>(wanted.Count);
+        for (int i = 0; i < wanted.Count; i++) leaves[wanted[i].Index] = decoded[i];
+        var vectors = new ColumnVector[shapes.Count];
+        Parallelism.For(shapes.Count, i =>
+        {
+            try
+            {
+                vectors[i] = ColumnAssembler.Build(shapes[i], leaves, rows, Name, rowGroup);
             }
             catch (ParquetFormatException e) when (e.FilePath is null)
             {
@@ -194,9 +228,65 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
                 throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{shapes[i].Field.Name}': the levels or values are inconsistent ({e.Message}).", e)
                 { FilePath = Name, RowGroup = rowGroup, Column = shapes[i].Field.Name };
             }
+        });
+        return vectors;
+    }
+
+    /// <summary>
+    /// Default batch size of <see cref="ReadBatchesAsync"/>: 8,192 rows keep a batch's arrays of 8-byte values under
+    /// the large object heap's threshold, so they are reclaimed by cheap young-generation collections.
+    /// </summary>
+    public const int DefaultBatchRows = 8_192;
+
+    /// <summary>
+    /// Reads the file (or the given columns, and the row groups <paramref name="rowGroupFilter"/> keeps) in batches of
+    /// at most <paramref name="maxRows"/> rows. A row group larger than that is decoded page by page: memory holds the
+    /// group's compressed chunks, one batch of decoded values and the rest of one page per column, whatever the group's
+    /// row count. Batches never span row groups.
+    /// </summary>
+    public async IAsyncEnumerable<RecordBatch> ReadBatchesAsync(int maxRows = DefaultBatchRows, IReadOnlyList<string>? columns = null,
+        Func<int, RowGroup, bool>? rowGroupFilter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        var shapes = Project(columns);
+        var schema = new Schema(shapes.Select(s => s.Field).ToArray());
+        ColumnChunkDecoder[]? previous = null;
+        for (int g = 0; g < RowGroupCount; g++)
+        {
+            var rg = Metadata.RowGroups[g];
+            if (rowGroupFilter is not null && !rowGroupFilter(g, rg)) continue;
+            if (rg.NumRows <= maxRows)
+            {
+                yield return await ReadRowGroupAsync(g, columns, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            var wanted = LeavesOf(shapes);
+            var decoders = new ColumnChunkDecoder[wanted.Count];
+            var buffers = new List<byte[]>(wanted.Count);
+            try
+            {
+                for (int i = 0; i < wanted.Count; i++)
+                {
+                    var (meta, bytes, length) = await FetchChunkAsync(g, rg.Columns[wanted[i].Index], wanted[i], cancellationToken).ConfigureAwait(false);
+                    buffers.Add(bytes);
+                    decoders[i] = ColumnChunkDecoder.Open(wanted[i], meta, bytes, length, maxRows, Name, g, previous?[i]);
+                }
+                for (long left = rg.NumRows; left > 0;)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int rows = (int)Math.Min(maxRows, left);
+                    var parts = new LeafData[wanted.Count];
+                    Parallelism.For(wanted.Count, i => parts[i] = decoders[i].TakeRows(rows));
+                    yield return new RecordBatch(schema, Assemble(shapes, wanted, parts, rows, g), rows);
+                    left -= rows;
+                }
+                previous = decoders;
+            }
+            finally
+            {
+                foreach (var b in buffers) ArrayPool<byte>.Shared.Return(b);
+            }
         }
-        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
-        return new RecordBatch(new Schema(shapes.Select(s => s.Field).ToArray()), vectors, (int)rg.NumRows);
     }
 
     /// <summary>Reads every row group (or those <paramref name="rowGroupFilter"/> keeps), one batch each.</summary>
@@ -230,7 +320,9 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
     /// <summary>Dotted paths of every leaf column, in file order.</summary>
     public IReadOnlyList<string> LeafPaths => _schema.Leaves.Select(l => l.DottedPath).ToArray();
 
-    private async Task<LeafData> ReadChunkAsync(int rowGroup, ColumnChunk chunk, LeafShape leaf, CancellationToken ct)
+    /// <summary>Reads a column chunk's bytes (from its first page to its end) after checking its metadata.</summary>
+    /// <remarks>The bytes are [0, Length) of a buffer rented from <see cref="ArrayPool{T}.Shared"/>; the caller returns it.</remarks>
+    private async Task<(ColumnMetaData Meta, byte[] Bytes, int Length)> FetchChunkAsync(int rowGroup, ColumnChunk chunk, LeafShape leaf, CancellationToken ct)
     {
         var meta = chunk.MetaData ?? throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' has no metadata.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
         if (chunk.FilePath is not null)
@@ -246,11 +338,19 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
             else throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}': chunk at {start} of {size} bytes lies outside the file ({_source.Length} bytes).") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
             if (size > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}': chunk of {size} bytes is over 2 GiB.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
         }
-        var bytes = GC.AllocateUninitializedArray<byte>((int)size);
-        await _source.ReadAsync(start, bytes, ct).ConfigureAwait(false);
         if (meta.Type != leaf.Physical)
             throw new ParquetFormatException($"{Name}: row group {rowGroup}, column '{leaf.DottedPath}' is {meta.Type} in its chunk but {leaf.Physical} in the schema.") { FilePath = Name, RowGroup = rowGroup, Column = leaf.DottedPath };
-        return ColumnChunkDecoder.Decode(leaf, meta, bytes, Name, rowGroup);
+        var bytes = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, 1));
+        try
+        {
+            await _source.ReadAsync(start, bytes.AsMemory(0, (int)size), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            throw;
+        }
+        return (meta, bytes, (int)size);
     }
 
     public ValueTask DisposeAsync() => _ownsSource ? _source.DisposeAsync() : ValueTask.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using DeltaLite.Parquet.Compression;
@@ -20,28 +21,56 @@ internal sealed class EncodedChunk
 /// <summary>Encodes one leaf's buffered values as an optional dictionary page plus data pages (v1).</summary>
 internal static class ChunkEncoder
 {
+    /// <summary>Page-sized work buffers, reused across columns and row groups (one per concurrently encoding thread).</summary>
+    private sealed class Scratch
+    {
+        public readonly ArrayBufferWriter<byte> Page = new(64 * 1024);
+        public readonly ArrayBufferWriter<byte> Compressed = new(64 * 1024);
+        public readonly ArrayBufferWriter<byte> Dictionary = new(64 * 1024);
+    }
+
+    private static readonly ConcurrentBag<Scratch> ScratchPool = [];
+
     public static EncodedChunk Encode(LeafBuffer b, ParquetWriterOptions options)
     {
+        if (!ScratchPool.TryTake(out var scratch)) scratch = new Scratch();
+        try
+        {
+            return Encode(b, options, scratch);
+        }
+        finally
+        {
+            // Keep the pool's memory bounded: a buffer grown past a few pages is dropped rather than kept.
+            if (scratch.Page.Capacity <= 4 * options.PageSize + (1 << 16) && scratch.Dictionary.Capacity <= 4 * options.DictionaryPageSizeLimit + (1 << 16)
+                && ScratchPool.Count < Environment.ProcessorCount * 2)
+                ScratchPool.Add(scratch);
+        }
+    }
+
+    private static EncodedChunk Encode(LeafBuffer b, ParquetWriterOptions options, Scratch scratch)
+    {
         var leaf = b.Leaf;
-        var stats = ChunkStatistics.Compute(b, options.StatisticsTruncateLength);
-        var output = new ArrayBufferWriter<byte>(Math.Max(1024, (int)Math.Min(b.EstimatedBytes / 2, 64 << 20)));
-        // Page buffers grow as needed: sizing them for a full page costs 2 MiB a column even for a chunk of ten values.
-        int pageCapacity = (int)Math.Min(options.PageSize, Math.Max(1024, b.EstimatedBytes)) + 1024;
-        var page = new ArrayBufferWriter<byte>(pageCapacity);
-        var compressed = new ArrayBufferWriter<byte>(pageCapacity);
+        // The chunk's output buffer belongs to the leaf and keeps its capacity from one row group to the next.
+        var output = b.Output;
+        output.ResetWrittenCount();
+        var page = scratch.Page;
+        var compressed = scratch.Compressed;
 
         int[]? indices = null;
         int dictCount = 0;
         long? dictionaryOffset = null;
         long uncompressedTotal = 0;
+        ByteArrayBuilder? distinct = null;
         if (options.EnableDictionary && leaf.Physical != PhysicalType.Boolean && b.ValueCount > 0)
         {
             indices = ArrayPool<int>.Shared.Rent(b.ValueCount);
-            var dictPage = BuildDictionary(b, indices, options.DictionaryPageSizeLimit, out dictCount);
-            if (dictPage is null)
+            var dictPage = scratch.Dictionary;
+            dictPage.ResetWrittenCount();
+            if (!BuildDictionary(b, indices, options.DictionaryPageSizeLimit, dictPage, out dictCount, out distinct))
             {
                 ArrayPool<int>.Shared.Return(indices);
                 indices = null;
+                distinct = null;
             }
             else
             {
@@ -55,6 +84,8 @@ internal static class ChunkEncoder
                 uncompressedTotal += WritePage(header, dictPage.WrittenSpan, options, compressed, output);
             }
         }
+        // Byte-array min/max over the distinct values only, when a dictionary has collected them.
+        var stats = ChunkStatistics.Compute(b, options.StatisticsTruncateLength, distinct);
 
         long dataOffset = output.WrittenCount;
         try
@@ -64,7 +95,7 @@ internal static class ChunkEncoder
             while (e < b.LevelCount || (e == 0 && b.LevelCount == 0))
             {
                 var (e1, v1) = NextPage(b, e, v, options.PageSize, indices is not null ? Math.Max(1, bitWidth) / 8.0 : -1);
-                page.Clear();
+                page.ResetWrittenCount();
                 if (leaf.RepLevel > 0) WriteLevels(b.Rep.AsSpan(e, e1 - e), leaf.RepLevel, page);
                 if (leaf.DefLevel > 0) WriteLevels(b.Def.AsSpan(e, e1 - e), leaf.DefLevel, page);
                 Encoding encoding;
@@ -139,6 +170,22 @@ internal static class ChunkEncoder
         double size = 0;
         int n = b.LevelCount;
         int k = e;
+        if (b.Rep is null && (!bytes || indexBytes >= 0))
+        {
+            // Fixed-size entries: skip whole blocks while the page stays under its size, counting present values
+            // (vectorised); the entry-by-entry loop below then finds the exact cut in the last block.
+            double valueSize = indexBytes >= 0 ? indexBytes : width;
+            const int Block = 1024;
+            while (n - k >= Block)
+            {
+                int present = b.Def is null ? Block : b.Def.AsSpan(k, Block).Count(maxDef);
+                double blockSize = present * valueSize + Block * 0.25;
+                if (size + blockSize >= pageSize) break;
+                size += blockSize;
+                v += present;
+                k += Block;
+            }
+        }
         while (k < n)
         {
             bool present = b.Def is null || b.Def[k] == maxDef;
@@ -190,7 +237,7 @@ internal static class ChunkEncoder
     private static long WritePage(PageHeader header, ReadOnlySpan<byte> body, ParquetWriterOptions options,
         ArrayBufferWriter<byte> compressed, ArrayBufferWriter<byte> output)
     {
-        compressed.Clear();
+        compressed.ResetWrittenCount();
         ReadOnlySpan<byte> payload = body;
         if (options.Compression != CompressionCodec.Uncompressed)
         {
@@ -205,78 +252,75 @@ internal static class ChunkEncoder
         return headerSize + body.Length;
     }
 
-    /// <summary>Builds the PLAIN-encoded dictionary and each value's index; null when it grows past the limit.</summary>
-    private static ArrayBufferWriter<byte>? BuildDictionary(LeafBuffer b, int[] indices, int limit, out int count)
+    /// <summary>
+    /// Builds the PLAIN-encoded dictionary into <paramref name="page"/> and each value's index; false when it grows past
+    /// the limit or barely repeats. <paramref name="distinct"/> is the distinct byte arrays (null for other types).
+    /// </summary>
+    private static bool BuildDictionary(LeafBuffer b, int[] indices, int limit, ArrayBufferWriter<byte> page, out int count, out ByteArrayBuilder? distinct)
     {
         int n = b.ValueCount;
-        var page = new ArrayBufferWriter<byte>();
         count = 0;
+        distinct = null;
         switch (b.Leaf.Physical)
         {
             case PhysicalType.Int32:
-                if (!Fixed(b.Ints.AsSpan(0, n), indices, limit / 4, page, out count)) return null;
-                break;
+                return Fixed(b.Ints.AsSpan(0, n), indices, limit / 4, page, out count);
             case PhysicalType.Int64:
-                if (!Fixed(b.Longs.AsSpan(0, n), indices, limit / 8, page, out count)) return null;
-                break;
+                return Fixed(b.Longs.AsSpan(0, n), indices, limit / 8, page, out count);
             case PhysicalType.Float:
-                if (!Fixed(MemoryMarshal.Cast<float, int>(b.Floats.AsSpan(0, n)), indices, limit / 4, page, out count)) return null;
-                break;
+                return Fixed(MemoryMarshal.Cast<float, int>(b.Floats.AsSpan(0, n)), indices, limit / 4, page, out count);
             case PhysicalType.Double:
-                if (!Fixed(MemoryMarshal.Cast<double, long>(b.Doubles.AsSpan(0, n)), indices, limit / 8, page, out count)) return null;
-                break;
+                return Fixed(MemoryMarshal.Cast<double, long>(b.Doubles.AsSpan(0, n)), indices, limit / 8, page, out count);
             case PhysicalType.ByteArray:
             case PhysicalType.FixedLenByteArray:
                 {
                     var dict = new ByteArrayDictionary();
                     var bytes = b.Bytes!;
+                    var offsets = bytes.Offsets;
+                    var data = bytes.Data;
                     long size = 0;
                     int perValue = b.Leaf.Physical == PhysicalType.ByteArray ? 4 : 0;
                     for (int i = 0; i < n; i++)
                     {
+                        var value = data.AsSpan(offsets[i], offsets[i + 1] - offsets[i]);
                         int before = dict.Count;
-                        int idx = dict.GetOrAdd(bytes[i]);
+                        int idx = dict.GetOrAdd(value);
                         indices[i] = idx;
                         if (idx == before)
                         {
-                            size += perValue + bytes[i].Length;
-                            if (size > limit) return null;
+                            size += perValue + value.Length;
+                            if (size > limit) return false;
                         }
                         // A dictionary that barely repeats costs more than it saves.
-                        if (i == 4095 && dict.Count > 3500) return null;
+                        if (i == 4095 && dict.Count > 3500) return false;
                     }
                     count = dict.Count;
                     var values = dict.Values;
                     if (b.Leaf.Physical == PhysicalType.ByteArray) PlainEncoding.EncodeByteArrays(values.Offsets.AsSpan(0, count + 1), values.Data, count, page);
                     else PlainEncoding.EncodeFixedLenByteArrays(values.Offsets.AsSpan(0, count + 1), values.Data, count, b.Leaf.TypeLength, page);
-                    break;
+                    distinct = values;
+                    return true;
                 }
             default:
-                return null;
+                return false;
         }
-        return page;
     }
 
     private static bool Fixed<T>(ReadOnlySpan<T> values, int[] indices, int maxEntries, ArrayBufferWriter<byte> page, out int count)
         where T : unmanaged, IEquatable<T>
     {
-        var map = new Dictionary<T, int>();
-        var order = new List<T>();
+        var map = new FixedDictionary<T>();
         count = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            if (!map.TryGetValue(values[i], out int idx))
-            {
-                idx = order.Count;
-                if (idx >= maxEntries) return false;
-                map.Add(values[i], idx);
-                order.Add(values[i]);
-            }
+            int before = map.Count;
+            int idx = map.GetOrAdd(values[i]);
+            if (idx == before && idx >= maxEntries) return false;
             indices[i] = idx;
-            if (i == 4095 && order.Count > 3500) return false;
+            if (i == 4095 && map.Count > 3500) return false;
         }
-        count = order.Count;
-        PlainEncoding.EncodeFixed<T>(CollectionsMarshal.AsSpan(order), page);
+        count = map.Count;
+        PlainEncoding.EncodeFixed(map.Values, page);
         return true;
     }
 }

@@ -34,6 +34,9 @@ internal sealed class LeafBuffer
     public double[]? Doubles;
     public ByteArrayBuilder? Bytes;
 
+    /// <summary>The encoded chunk of the row group being flushed; reused (capacity kept) across row groups.</summary>
+    public System.Buffers.ArrayBufferWriter<byte> Output { get; } = new(1024);
+
     /// <summary>Approximate bytes buffered.</summary>
     public long EstimatedBytes => LevelCount * 2L + (Bytes?.DataLength ?? 0) + ValueCount * 8L;
 

@@ -1,5 +1,6 @@
 using DeltaLite.Parquet.Metadata;
 using DeltaLite.Parquet.Shapes;
+using DeltaLite.Parquet.Threading;
 using DeltaLite.Parquet.Writing;
 
 namespace DeltaLite.Parquet;
@@ -71,13 +72,30 @@ public sealed class ParquetWriter : IAsyncDisposable, IDisposable
         while (start < batch.RowCount)
         {
             int take = Math.Min(batch.RowCount - start, _options.RowGroupMaxRows - _bufferedRows);
-            for (int c = 0; c < batch.Columns.Count; c++)
-                Shredder.Shred(_schema.Columns[c], batch.Columns[c], start, take, _buffers);
+            ShredColumns(batch, start, take);
             _bufferedRows += take;
             start += take;
             if (_bufferedRows >= _options.RowGroupMaxRows || BufferedBytes() >= _options.RowGroupMaxBytes) FlushRowGroup();
         }
     }
+
+    /// <summary>
+    /// Shreds rows [start, start+take) of every column. Top-level columns own disjoint leaf buffers, so large slices
+    /// are shredded on all cores at once.
+    /// </summary>
+    private void ShredColumns(RecordBatch batch, int start, int take)
+    {
+        int columns = batch.Columns.Count;
+        if (columns < 2 || take < ParallelShredRows || Environment.ProcessorCount < 2)
+        {
+            for (int c = 0; c < columns; c++) Shredder.Shred(_schema.Columns[c], batch.Columns[c], start, take, _buffers);
+            return;
+        }
+        Parallelism.For(columns, c => Shredder.Shred(_schema.Columns[c], batch.Columns[c], start, take, _buffers));
+    }
+
+    /// <summary>Below this many rows per call, shredding stays on the calling thread.</summary>
+    private const int ParallelShredRows = 4096;
 
     public ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken = default)
     {
@@ -115,27 +133,48 @@ public sealed class ParquetWriter : IAsyncDisposable, IDisposable
     public void FlushRowGroup()
     {
         if (_bufferedRows == 0) return;
-        var chunks = new EncodedChunk[_buffers.Length];
-        Parallel.For(0, _buffers.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => chunks[i] = ChunkEncoder.Encode(_buffers[i], _options));
-        var columns = new List<ColumnChunk>(chunks.Length);
+        int n = _buffers.Length;
+        var chunks = new EncodedChunk?[n];
+        var columns = new ColumnChunk[n];
         long groupStart = _position, uncompressed = 0;
-        for (int i = 0; i < chunks.Length; i++)
+        int nextToWrite = 0;
+        var gate = new object();
+
+        // Writes finished chunks in column order; whoever holds the gate writes, so the file write of early columns
+        // overlaps the encoding of later ones.
+        void Drain()
         {
-            var c = chunks[i];
-            long start = _position;
-            _output.Write(c.Bytes.WrittenSpan);
-            _position += c.Bytes.WrittenCount;
-            c.Meta.DataPageOffset += start;
-            if (c.Meta.DictionaryPageOffset is long d) c.Meta.DictionaryPageOffset = d + start;
-            uncompressed += c.Meta.TotalUncompressedSize;
-            columns.Add(new ColumnChunk { FileOffset = start, MetaData = c.Meta });
-            _fileStats[i].Merge(c.Statistics, _buffers[i].Leaf);
-            _buffers[i].Clear();
+            while (nextToWrite < n && Volatile.Read(ref chunks[nextToWrite]) is { } c)
+            {
+                int i = nextToWrite;
+                long start = _position;
+                _output.Write(c.Bytes.WrittenSpan);
+                _position += c.Bytes.WrittenCount;
+                c.Meta.DataPageOffset += start;
+                if (c.Meta.DictionaryPageOffset is long d) c.Meta.DictionaryPageOffset = d + start;
+                uncompressed += c.Meta.TotalUncompressedSize;
+                columns[i] = new ColumnChunk { FileOffset = start, MetaData = c.Meta };
+                _fileStats[i].Merge(c.Statistics, _buffers[i].Leaf);
+                _buffers[i].Clear();
+                nextToWrite++;
+            }
         }
+
+        // Columns are handed out in file order, one at a time, to one worker per core.
+        Parallelism.For(n, i =>
+        {
+            Volatile.Write(ref chunks[i], ChunkEncoder.Encode(_buffers[i], _options));
+            if (Monitor.TryEnter(gate))
+            {
+                try { Drain(); }
+                finally { Monitor.Exit(gate); }
+            }
+        });
+        lock (gate) Drain();
+        if (nextToWrite != n) throw new InvalidOperationException($"Only {nextToWrite} of {n} column chunks were written.");
         _rowGroups.Add(new RowGroup
         {
-            Columns = columns,
+            Columns = [.. columns],
             NumRows = _bufferedRows,
             TotalByteSize = uncompressed,
             FileOffset = groupStart,

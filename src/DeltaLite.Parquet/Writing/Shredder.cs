@@ -107,13 +107,20 @@ internal static class Shredder
         if (validity is null || nonNull == count)
         {
             AppendRange(leaf, v, start, count, b);
+            return;
         }
-        else
+        // Runs of present values are appended in bulk; nulls carry no value.
+        int end = start + count, at = start;
+        while (at < end)
         {
-            for (int i = start; i < start + count; i++) if (validity[i]) AppendValue(leaf, v, i, b);
+            while (at < end && !validity[at]) at++;
+            int runStart = at;
+            while (at < end && validity[at]) at++;
+            if (at > runStart) AppendRange(leaf, v, runStart, at - runStart, b);
         }
     }
 
+    /// <summary>Appends the non-null values [start, start+count) in bulk where the vector and leaf types allow. Capacity must be ensured.</summary>
     private static void AppendRange(LeafShape leaf, ColumnVector v, int start, int count, LeafBuffer b)
     {
         switch (v)
@@ -134,16 +141,26 @@ internal static class Shredder
                 p.Values.AsSpan(start, count).CopyTo(b.Floats.AsSpan(b.ValueCount));
                 b.ValueCount += count;
                 return;
+            case DecimalVector d when leaf.Physical == PhysicalType.Int64:
+                Narrow(d.Unscaled.AsSpan(start, count), b.Longs.AsSpan(b.ValueCount, count));
+                b.ValueCount += count;
+                return;
+            case DecimalVector d when leaf.Physical == PhysicalType.Int32:
+                Narrow(d.Unscaled.AsSpan(start, count), b.Ints.AsSpan(b.ValueCount, count));
+                b.ValueCount += count;
+                return;
             case BinaryVector bv when leaf.Physical == PhysicalType.ByteArray:
-                {
-                    int from = bv.Offsets[start], to = bv.Offsets[start + count];
-                    b.Bytes!.Reserve(count, to - from);
-                    for (int i = start; i < start + count; i++) b.Bytes.Append(bv.GetSpan(i));
-                    b.ValueCount += count;
-                    return;
-                }
+                b.Bytes!.AppendRange(bv.Offsets, bv.Data, start, count);
+                b.ValueCount += count;
+                return;
         }
         for (int i = start; i < start + count; i++) AppendValue(leaf, v, i, b);
+    }
+
+    /// <summary>Unscaled decimals to the leaf's INT32/INT64 storage; a value that does not fit throws <see cref="OverflowException"/>.</summary>
+    private static void Narrow<T>(ReadOnlySpan<Int128> source, Span<T> target) where T : System.Numerics.INumberBase<T>
+    {
+        for (int i = 0; i < source.Length; i++) target[i] = T.CreateChecked(source[i]);
     }
 
     /// <summary>Appends one non-null value, converted to the leaf's physical type. Capacity must be ensured.</summary>

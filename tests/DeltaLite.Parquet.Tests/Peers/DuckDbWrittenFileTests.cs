@@ -54,6 +54,20 @@ public sealed class DuckDbWrittenFileTests : IDisposable
             .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         JsonRowComparer.AssertEqual(expected, actual, "duckdb", "deltalite");
 
+        // The same rows in batches smaller than a row group, decoded page by page.
+        ms = new MemoryStream();
+        int batches = 0;
+        await foreach (var batch in reader.ReadBatchesAsync(999))
+        {
+            Assert.InRange(batch.RowCount, 1, 999);
+            CanonicalJson.WriteLines(batch, ms);
+            batches++;
+        }
+        Assert.True(batches > reader.RowGroupCount);
+        var streamed = Encoding.UTF8.GetString(ms.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        JsonRowComparer.AssertEqual(expected, streamed, "duckdb", "deltalite streamed");
+
         var duckTypes = DuckDbPeer.Types(path).EnumerateArray().Select(t => t.GetProperty("type").GetString()!.Replace("\"", "")).ToList();
         Assert.Equal(duckTypes, reader.Schema.Fields.Select(f => DuckDbTypes.Name(f.Type).Replace("\"", "")).ToList());
 
