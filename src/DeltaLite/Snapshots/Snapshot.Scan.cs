@@ -295,11 +295,8 @@ public sealed partial class Snapshot
 
         long rowOffset = 0;
         var outSchema = new ParquetSchema(fields);
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        RecordBatch Build(RecordBatch? raw, int n)
         {
-            ct.ThrowIfCancellationRequested();
-            int n = checked((int)reader.Metadata.RowGroups[g].NumRows);
-            var raw = fileColumns.Count > 0 ? await reader.ReadRowGroupAsync(g, fileColumns, ct).ConfigureAwait(false) : null;
             var vectors = new ColumnVector[fields.Count];
             for (int i = 0; i < fields.Count; i++)
             {
@@ -321,15 +318,43 @@ public sealed partial class Snapshot
             var batch = new RecordBatch(outSchema, vectors, n);
             if (deleted is not null)
             {
-                var isDeleted = new bool[n];
-                deleted.FillDeleted(isDeleted, rowOffset);
-                for (int r = 0; r < n; r++) isDeleted[r] = !isDeleted[r];
-                batch = VectorOps.Filter(batch, isDeleted);
+                var keep = new bool[n];
+                deleted.FillDeleted(keep, rowOffset);
+                for (int r = 0; r < n; r++) keep[r] = !keep[r];
+                batch = VectorOps.Filter(batch, keep);
             }
             rowOffset += n;
-            yield return batch;
+            return batch;
+        }
+
+        if (fileColumns.Count > 0)
+        {
+            // Bounded batches: a row group larger than ScanBatchRows (e.g. Spark's 128 MiB groups) is decoded page by
+            // page, so memory does not follow the row-group size the file was written with.
+            await foreach (var raw in reader.ReadBatchesAsync(ScanBatchRows, fileColumns, null, ct).ConfigureAwait(false))
+                yield return Build(raw, raw.RowCount);
+        }
+        else
+        {
+            // Only partition values and absent columns: the row counts come from the footer.
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                ct.ThrowIfCancellationRequested();
+                for (long left = reader.Metadata.RowGroups[g].NumRows; left > 0;)
+                {
+                    int n = (int)Math.Min(ScanBatchRows, left);
+                    yield return Build(null, n);
+                    left -= n;
+                }
+            }
         }
     }
+
+    /// <summary>
+    /// The most rows of one batch a scan returns: whole row groups up to this size (DuckDB's and DeltaLite's 122,880-row
+    /// groups come whole, decoded on every core), larger ones in slices.
+    /// </summary>
+    private const int ScanBatchRows = 131_072;
 
     private async Task<ParquetReader> OpenDataFileAsync(string path, long size, CancellationToken ct)
     {

@@ -25,7 +25,7 @@ public sealed record MergeOptions
     public CompressionCodec Compression { get; init; } = CompressionCodec.Snappy;
 
     /// <summary>Rows per Parquet row group (at most).</summary>
-    public int RowGroupMaxRows { get; init; } = 1 << 20;
+    public int RowGroupMaxRows { get; init; } = DeltaLite.Parquet.ParquetWriterOptions.DefaultRowGroupMaxRows;
 
     internal WriteOptions ToWriteOptions() => new()
     {

@@ -11,7 +11,7 @@ public sealed record WriteOptions
     public CompressionCodec Compression { get; init; } = CompressionCodec.Snappy;
 
     /// <summary>Rows per Parquet row group (at most).</summary>
-    public int RowGroupMaxRows { get; init; } = 1 << 20;
+    public int RowGroupMaxRows { get; init; } = DeltaLite.Parquet.ParquetWriterOptions.DefaultRowGroupMaxRows;
 
     /// <summary>
     /// A row group is closed when its buffered, not yet encoded values reach about this many bytes (at most the target
