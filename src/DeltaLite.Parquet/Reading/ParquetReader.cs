@@ -169,6 +169,7 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup), rowGroup, $"{Name} has {RowGroupCount} row groups.");
         var shapes = Project(columns);
         var rg = Metadata.RowGroups[rowGroup];
+        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
         var leaves = new Dictionary<int, LeafData>();
         foreach (var shape in shapes)
         {
@@ -195,7 +196,6 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
                 { FilePath = Name, RowGroup = rowGroup, Column = shapes[i].Field.Name };
             }
         }
-        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
         return new RecordBatch(new Schema(shapes.Select(s => s.Field).ToArray()), vectors, (int)rg.NumRows);
     }
 
