@@ -90,6 +90,9 @@ internal sealed class ColumnChunkDecoder
             if (size < 0 || size > chunk.Length - pos)
                 throw Error($"page at chunk byte {pos} claims {size} bytes; only {chunk.Length - pos} remain.");
             var body = chunk.Slice(pos, size);
+            // Pages that carry a checksum are verified: damage inside a value would otherwise read as another value.
+            if (header.Crc is int crc && IO.PageChecksum.Compute(body) != crc)
+                throw Error($"the page at chunk byte {pos} fails its checksum (CRC-32 {(uint)IO.PageChecksum.Compute(body):x8}, header says {(uint)crc:x8}): the file is damaged.");
             pos += size;
             switch (header.Type)
             {
