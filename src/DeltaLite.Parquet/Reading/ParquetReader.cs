@@ -140,6 +140,29 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
             if (rg.NumRows < 0) throw new ParquetFormatException($"{name}: row group {g} has {rg.NumRows} rows.") { FilePath = name, RowGroup = g };
             if (rg.Columns.Count != schema.Leaves.Count)
                 throw new ParquetFormatException($"{name}: row group {g} has {rg.Columns.Count} column chunks; the schema has {schema.Leaves.Count} columns.") { FilePath = name, RowGroup = g };
+            CheckChunksApart(rg, g, name);
+        }
+    }
+
+    /// <summary>
+    /// The column chunks of a row group lie apart: a damaged footer offset that points one column at another column's
+    /// pages (valid pages, with valid checksums) would read that column's values as its own.
+    /// </summary>
+    private static void CheckChunksApart(RowGroup rg, int g, string name)
+    {
+        var ranges = new List<(long Start, long End, int Column)>(rg.Columns.Count);
+        for (int c = 0; c < rg.Columns.Count; c++)
+        {
+            if (rg.Columns[c].MetaData is not { } m || rg.Columns[c].FilePath is not null) continue;
+            long start = m.DataPageOffset;
+            if (m.DictionaryPageOffset is long dict && dict > 0 && dict < start) start = dict;
+            ranges.Add((start, start + Math.Max(0, m.TotalCompressedSize), c));
+        }
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        for (int i = 1; i < ranges.Count; i++)
+        {
+            if (ranges[i].Start < ranges[i - 1].End)
+                throw new ParquetFormatException($"{name}: row group {g}: column chunks {ranges[i - 1].Column} and {ranges[i].Column} overlap (bytes {ranges[i].Start} to {Math.Min(ranges[i].End, ranges[i - 1].End)}); the footer is damaged.") { FilePath = name, RowGroup = g };
         }
     }
 

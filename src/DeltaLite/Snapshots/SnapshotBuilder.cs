@@ -111,6 +111,11 @@ internal static class SnapshotBuilder
         {
             throw new DeltaLogException($"{table}: the table schema in force at version {segment.Version} (from {metadataSource}) is invalid: {e.Message}", e);
         }
+        foreach (var column in metadata.PartitionColumns)
+        {
+            if (snapshot.Schema.IndexOf(column) < 0)
+                throw new DeltaLogException($"{table}: partition column '{column}' at version {segment.Version} (from {metadataSource}) is not in the table schema.");
+        }
         return snapshot;
     }
 
