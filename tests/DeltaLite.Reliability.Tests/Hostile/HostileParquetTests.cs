@@ -8,9 +8,10 @@ using Cli = DeltaLite.Cli.Tests.Cli;
 
 /// <summary>
 /// A Delta table whose add action points at a hostile Parquet file: huge length fields, deep nesting, dictionary
-/// indexes out of range, truncation, seeded bit flips. Read through the CLI as a user would: exit code 1 (a user
-/// error, never 3 "unexpected"), one error line naming the data file, no stack trace, and nothing in the table
-/// folder changed by the read.
+/// indexes out of range, truncation. Read through the CLI as a user would (export, and the file alone through
+/// <c>parquet cat</c>): exit code 1 (a user error, never 3 "unexpected"), one error line naming the data file, no
+/// stack trace, and nothing in the table folder changed by the read. Seeded bit flips and other damage are read
+/// in-process, many more of them.
 /// </summary>
 public sealed class HostileParquetTests(Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -51,7 +52,6 @@ public sealed class HostileParquetTests(Xunit.Abstractions.ITestOutputHelper out
         else
         {
             export.UserError(name);
-            Cli.Run("show", t.Path, "--limit", "1000").UserError(name);
             // The file on its own, through the Parquet inspection verb.
             Cli.Run("parquet", "cat", file).UserError(name);
         }
