@@ -76,10 +76,13 @@ public sealed class CsvSource
             .OrderBy(f => f.Item1, StringComparer.Ordinal).ToList();
     }
 
+    private static BadRowException NotUtf8(FileInfo file, InvalidUtf8Exception e) => new($"{file.FullName}, {e.Message}.", file.FullName, e.Line, null);
+
     private static Stream OpenStream(FileInfo file)
     {
         Stream s = file.OpenRead();
-        return file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(s, CompressionMode.Decompress) : s;
+        if (file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) s = new GZipStream(s, CompressionMode.Decompress);
+        return new Utf8CheckingStream(s);
     }
 
     /// <summary>Reader options: malformed quoting and ragged rows are reported (not silently repaired) into <paramref name="malformed"/>.</summary>
@@ -126,6 +129,10 @@ public sealed class CsvSource
         {
             throw new IngestException($"{file.FullName}: the file is not valid UTF-8 ({e.Message}); convert it or give its encoding.", e);
         }
+        catch (InvalidUtf8Exception e)
+        {
+            throw NotUtf8(file, e);
+        }
         CheckHeader(header, file.FullName);
         return new Parquet.Schema(header.Select((h, c) => new Field(h, CsvSchema.Infer(samples[c], _culture))).ToArray());
     }
@@ -156,7 +163,14 @@ public sealed class CsvSource
             {
                 var malformed = new List<CsvMalformedRecord>();
                 using var csv = CsvReader.Create(OpenStream(info), Options(malformed), leaveOpen: false);
-                csv.ReadHeader();
+                try
+                {
+                    csv.ReadHeader();
+                }
+                catch (InvalidUtf8Exception e)
+                {
+                    throw NotUtf8(info, e);
+                }
                 var header = csv.Headers.ToArray();
                 if (header.Length == 0) continue; // an empty file holds no rows
                 CheckHeader(header, info.FullName);
@@ -191,6 +205,10 @@ public sealed class CsvSource
                     catch (DecoderFallbackException e)
                     {
                         throw new BadRowException($"{info.FullName}, near line {csv.LineNumber}: the file is not valid UTF-8 ({e.Message}).", info.FullName, csv.LineNumber, null);
+                    }
+                    catch (InvalidUtf8Exception e)
+                    {
+                        throw NotUtf8(info, e);
                     }
                     // Records the reader skipped for broken quoting or a wrong field count: an error, or the rejects file.
                     foreach (var m in malformed)

@@ -112,7 +112,7 @@ internal static class ColumnReaders
             TypeKind.Boolean => (r, i, b) => ((FixedColumn<bool>)b).Append(r.GetFieldType(i) == typeof(bool) ? r.GetBoolean(i) : r.GetValue(i) switch
             {
                 bool x => x,
-                string s => s is "1" or "true" or "TRUE" or "True" or "t",
+                string s => ParseBoolean(s, column),
                 var x => Convert.ToInt64(x, CultureInfo.InvariantCulture) != 0,
             }),
             TypeKind.Date => (r, i, b) =>
@@ -155,6 +155,14 @@ internal static class ColumnReaders
             },
         };
     }
+
+    /// <summary>The text forms of a boolean that sources use (SQLite keeps whatever was inserted); anything else is an error, never false.</summary>
+    internal static bool ParseBoolean(string s, string column) => s.Trim().ToLowerInvariant() switch
+    {
+        "1" or "true" or "t" or "yes" or "y" => true,
+        "0" or "false" or "f" or "no" or "n" => false,
+        _ => throw new FormatException($"'{(s.Length > 40 ? s[..40] + "..." : s)}' is not a boolean (column '{column}')"),
+    };
 
     private static long Pow10(int n)
     {

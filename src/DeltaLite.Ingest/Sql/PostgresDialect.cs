@@ -10,7 +10,14 @@ public sealed class PostgresDialect : SqlDialect
 {
     public override SourceKind Kind => SourceKind.Postgres;
 
-    public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
+    public override DbConnection CreateConnection(string connectionString)
+    {
+        // Npgsql reads 'infinity' and '-infinity' dates and timestamps as DateTime.MaxValue/MinValue by default, which
+        // would load them as 9999-12-31 and 0001-01-01 without a word: with this switch they fail, and the load names
+        // the row and column. (A process-wide Npgsql setting, read when Npgsql first converts a date.)
+        AppContext.SetSwitch("Npgsql.DisableDateTimeInfinityConversions", true);
+        return new NpgsqlConnection(connectionString);
+    }
 
     public override string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

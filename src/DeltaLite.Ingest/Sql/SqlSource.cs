@@ -247,9 +247,17 @@ public sealed class SqlSource
                             {
                                 readers[c](reader, c, builders[c]);
                             }
-                            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+                            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
                             {
-                                throw new BadRowException($"{Description}: row {total + n + 1}, column '{schema[c].Name}': {e.Message}", null, total + n + 1, schema[c].Name);
+                                // ArgumentOutOfRangeException: a driver building a DateTime past year 9999 or before year 1.
+                                string reason = e.Message.Contains("infinity", StringComparison.OrdinalIgnoreCase)
+                                    ? "PostgreSQL 'infinity' has no Delta date or timestamp value" : e.Message;
+                                throw new BadRowException($"{Description}: row {total + n + 1}, column '{schema[c].Name}': {reason}", null, total + n + 1, schema[c].Name);
+                            }
+                            catch (IngestException e) when (e is not BadRowException)
+                            {
+                                // The column readers name the column; the row is known here.
+                                throw new BadRowException($"{Description}: row {total + n + 1}: {e.Message}", null, total + n + 1, schema[c].Name);
                             }
                         }
                     }

@@ -122,6 +122,9 @@ internal sealed class ColumnChunkDecoder
         if (size < 0 || size > chunk.Length - pos)
             throw Error($"page at chunk byte {pos} claims {size} bytes; only {chunk.Length - pos} remain.");
         var body = chunk.Slice(pos, size);
+        // Pages that carry a checksum are verified: damage inside a value would otherwise read as another value.
+        if (header.Crc is int crc && IO.PageChecksum.Compute(body) != crc)
+            throw Error($"the page at chunk byte {pos} fails its checksum (CRC-32 {(uint)IO.PageChecksum.Compute(body):x8}, header says {(uint)crc:x8}): the file is damaged.");
         pos += size;
         switch (header.Type)
         {
@@ -215,6 +218,8 @@ internal sealed class ColumnChunkDecoder
             }
             _rowStarts -= taken;
         }
+        // Asked for exactly the rows the row group still claims: fewer means the chunk does not hold them.
+        if (taken < rows) throw Error($"the chunk holds fewer rows than its row group claims (asked for {rows}, {taken} left).");
         int levels = cut - _lvStart;
         int values = _leaf.DefLevel == 0 ? levels : _out.Def.AsSpan(_lvStart, levels).Count(_leaf.DefLevel);
         // The batch gets arrays of its own size (small batches stay out of the large object heap); the decoder keeps

@@ -142,6 +142,29 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
             if (rg.NumRows < 0) throw new ParquetFormatException($"{name}: row group {g} has {rg.NumRows} rows.") { FilePath = name, RowGroup = g };
             if (rg.Columns.Count != schema.Leaves.Count)
                 throw new ParquetFormatException($"{name}: row group {g} has {rg.Columns.Count} column chunks; the schema has {schema.Leaves.Count} columns.") { FilePath = name, RowGroup = g };
+            CheckChunksApart(rg, g, name);
+        }
+    }
+
+    /// <summary>
+    /// The column chunks of a row group lie apart: a damaged footer offset that points one column at another column's
+    /// pages (valid pages, with valid checksums) would read that column's values as its own.
+    /// </summary>
+    private static void CheckChunksApart(RowGroup rg, int g, string name)
+    {
+        var ranges = new List<(long Start, long End, int Column)>(rg.Columns.Count);
+        for (int c = 0; c < rg.Columns.Count; c++)
+        {
+            if (rg.Columns[c].MetaData is not { } m || rg.Columns[c].FilePath is not null) continue;
+            long start = m.DataPageOffset;
+            if (m.DictionaryPageOffset is long dict && dict > 0 && dict < start) start = dict;
+            ranges.Add((start, start + Math.Max(0, m.TotalCompressedSize), c));
+        }
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        for (int i = 1; i < ranges.Count; i++)
+        {
+            if (ranges[i].Start < ranges[i - 1].End)
+                throw new ParquetFormatException($"{name}: row group {g}: column chunks {ranges[i - 1].Column} and {ranges[i].Column} overlap (bytes {ranges[i].Start} to {Math.Min(ranges[i].End, ranges[i - 1].End)}); the footer is damaged.") { FilePath = name, RowGroup = g };
         }
     }
 
@@ -171,6 +194,7 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
         if ((uint)rowGroup >= (uint)RowGroupCount) throw new ArgumentOutOfRangeException(nameof(rowGroup), rowGroup, $"{Name} has {RowGroupCount} row groups.");
         var shapes = Project(columns);
         var rg = Metadata.RowGroups[rowGroup];
+        if (rg.NumRows is < 0 or > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} claims {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
         // Chunk bytes are fetched one after another (sources need not be thread-safe), then decoded and assembled
         // on every core: columns are independent.
         var wanted = LeavesOf(shapes);
@@ -192,7 +216,6 @@ public sealed class ParquetReader : IAsyncDisposable, IDisposable
             }
         });
         var vectors = Assemble(shapes, wanted, decoded, rg.NumRows, rowGroup);
-        if (rg.NumRows > int.MaxValue) throw new ParquetFormatException($"{Name}: row group {rowGroup} has {rg.NumRows} rows, more than one batch holds.") { FilePath = Name, RowGroup = rowGroup };
         return new RecordBatch(new Schema(shapes.Select(s => s.Field).ToArray()), vectors, (int)rg.NumRows);
     }
 

@@ -26,6 +26,8 @@ internal sealed class FileSchema
         var reader = new ElementReader(elements, file);
         var root = elements[0];
         int n = root.NumChildren ?? 0;
+        if (n < 0 || n > elements.Count - 1)
+            throw new ParquetFormatException($"{file}: the schema root declares {n} children but the schema has {elements.Count - 1} more elements.");
         reader.Position = 1;
         var columns = new List<ColumnShape>(n);
         for (int i = 0; i < n; i++) columns.Add(reader.ReadNode(0, 0, []));

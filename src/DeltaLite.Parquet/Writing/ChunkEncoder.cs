@@ -245,6 +245,7 @@ internal static class ChunkEncoder
             payload = compressed.WrittenSpan;
         }
         header.CompressedPageSize = payload.Length;
+        header.Crc = IO.PageChecksum.Compute(payload);
         int before = output.WrittenCount;
         header.WriteTo(output);
         int headerSize = output.WrittenCount - before;

@@ -75,6 +75,13 @@ internal static class CheckpointReader
         var cols = new Dictionary<string, StructVector>();
         for (int c = 0; c < batch.Columns.Count; c++)
             if (batch.Columns[c] is StructVector s) cols[batch.Schema[c].Name] = s;
+        // An add column without these fields would read every file with no partition values or size, silently.
+        if (cols.TryGetValue("add", out var adds))
+        {
+            foreach (var field in new[] { "path", "partitionValues", "size" })
+                if (((StructType)adds.Type).IndexOf(field) < 0)
+                    throw new DeltaLogException($"Checkpoint {name}: its add column has no '{field}' field; the checkpoint is damaged or not a Delta checkpoint.");
+        }
         for (int row = 0; row < batch.RowCount; row++)
         {
             try

@@ -304,7 +304,7 @@ public sealed partial class Snapshot
                 if (idx == -2) vectors[i] = PartitionValues.Constant(partitionText[field.Name], field.Type, n);
                 else if (idx < 0)
                 {
-                    if (!field.Nullable) throw new DeltaLogException($"{Store.DisplayRoot}/{path}: the file has no column for non-nullable '{field.Name}'.");
+                    if (!field.Nullable) throw new DeltaLogException($"{Store.DisplayRoot}: data file '{path}' of version {Version} has no column for non-nullable '{field.Name}'.");
                     vectors[i] = ConstantVectors.Nulls(field.Type, n);
                 }
                 else
@@ -340,7 +340,10 @@ public sealed partial class Snapshot
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 ct.ThrowIfCancellationRequested();
-                for (long left = reader.Metadata.RowGroups[g].NumRows; left > 0;)
+                long claimed = reader.Metadata.RowGroups[g].NumRows;
+                if (claimed is < 0 or > int.MaxValue)
+                    throw new ParquetFormatException($"{reader.Name}: row group {g} claims {claimed} rows, more than one batch holds.") { FilePath = reader.Name, RowGroup = g };
+                for (long left = claimed; left > 0;)
                 {
                     int n = (int)Math.Min(ScanBatchRows, left);
                     yield return Build(null, n);
@@ -368,18 +371,44 @@ public sealed partial class Snapshot
         }
     }
 
-    /// <summary>The store path of a data file from its add.path (a URI-encoded relative path).</summary>
+    /// <summary>
+    /// The store path of a data file from its add.path (a URI-encoded relative path, or an absolute URI inside the
+    /// table). A path that is empty, malformed, or leaves the table folder once decoded (<c>..</c> segments, also as
+    /// <c>%2e%2e</c>; an absolute path elsewhere) is refused with a <see cref="DeltaLogException"/> naming it.
+    /// </summary>
     public string ResolveDataPath(string addPath)
     {
+        string resolved;
         if (addPath.Contains("://", StringComparison.Ordinal) || addPath.StartsWith('/'))
         {
             var root = Store.DisplayRoot.TrimEnd('/');
             var decoded = Uri.UnescapeDataString(addPath);
+            resolved = "";
             foreach (var prefix in new[] { root + "/", "file://" + root + "/", "file:" + root + "/" })
-                if (decoded.StartsWith(prefix, StringComparison.Ordinal)) return decoded[prefix.Length..];
-            throw new DeltaLogException($"{Store.DisplayRoot}: data file '{addPath}' lies outside the table; absolute paths elsewhere are not supported.");
+            {
+                if (decoded.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    resolved = decoded[prefix.Length..];
+                    break;
+                }
+            }
+            if (resolved.Length == 0)
+                throw new DeltaLogException($"{Store.DisplayRoot}: data file '{addPath}' of version {Version} lies outside the table; absolute paths elsewhere are not supported.");
         }
-        return PartitionValues.FromUriPath(addPath);
+        else
+        {
+            try
+            {
+                resolved = PartitionValues.FromUriPath(addPath);
+            }
+            catch (FormatException e)
+            {
+                throw new DeltaLogException($"{Store.DisplayRoot}: data file path '{addPath}' of version {Version} is malformed ({e.Message}).", e);
+            }
+        }
+        if (resolved.Length == 0 || resolved.Contains('\0') || resolved.Split('/').Any(s => s is "" or "." or ".."))
+            throw new DeltaLogException($"{Store.DisplayRoot}: data file path '{addPath}' of version {Version} is empty or leaves the table folder ('.', '..' or empty segments are not allowed).");
+        return resolved;
     }
 
     private static int FindInFile(ParquetSchema fileSchema, Field field, ColumnMappingMode mode)

@@ -20,6 +20,9 @@ internal static class SnapshotBuilder
         ProtocolAction? protocol = null;
         MetadataAction? metadata = null;
         CommitInfoAction? lastCommitInfo = null;
+        // Where the protocol and metadata in force came from, for errors about them.
+        string? metadataSource = null;
+        string current = "";
 
         void Apply(DeltaAction a)
         {
@@ -45,12 +48,15 @@ internal static class SnapshotBuilder
                     break;
                 case MetadataAction m:
                     metadata = m;
+                    metadataSource = current;
                     break;
             }
         }
 
+        string? checkpointName = segment.Checkpoint.Count > 0 ? System.IO.Path.GetFileName(segment.Checkpoint[0].Path) : null;
         if (segment.Checkpoint.Count > 0)
         {
+            current = $"checkpoint {checkpointName}";
             foreach (var a in await CheckpointReader.ReadAsync(store, segment.Checkpoint, ct).ConfigureAwait(false)) Apply(a);
         }
 
@@ -59,8 +65,10 @@ internal static class SnapshotBuilder
         {
             var batch = commits.Skip(start).Take(ParallelReads).Select(c => ReadCommitAsync(store, c, ct)).ToArray();
             var results = await Task.WhenAll(batch).ConfigureAwait(false);
-            foreach (var actions in results)
+            for (int k = 0; k < results.Length; k++)
             {
+                var actions = results[k];
+                current = $"commit {System.IO.Path.GetFileName(commits[start + k].Path)}";
                 CommitInfoAction? info = null;
                 foreach (var a in actions)
                 {
@@ -71,8 +79,12 @@ internal static class SnapshotBuilder
             }
         }
 
-        if (protocol is null) throw new DeltaLogException($"{table}: no protocol action up to version {segment.Version}; the log is incomplete.");
-        if (metadata is null) throw new DeltaLogException($"{table}: no metaData action up to version {segment.Version}; the log is incomplete.");
+        // A checkpoint must hold the protocol and metadata: when replay finds none, a damaged checkpoint is the likely cause.
+        string where = checkpointName is not null ? $" (checkpoint {checkpointName} holds none; it may be damaged)"
+            : commits.Count > 0 && commits[0].Version == 0 ? $" (commit {System.IO.Path.GetFileName(commits[0].Path)}, which created the table, holds none; it may be damaged)"
+            : "";
+        if (protocol is null) throw new DeltaLogException($"{table}: no protocol action up to version {segment.Version}{where}; the log is incomplete.");
+        if (metadata is null) throw new DeltaLogException($"{table}: no metaData action up to version {segment.Version}{where}; the log is incomplete.");
         TableFeatures.CheckReadable(protocol, table);
 
         long? ictVersion = null;
@@ -90,7 +102,21 @@ internal static class SnapshotBuilder
             timestamp = segment.Checkpoint[0].Info.LastModified;
 
         var live = files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.DeletionVector?.UniqueId, StringComparer.Ordinal).ToList();
-        return new Snapshot(store, segment, timestamp, protocol, metadata, live, tombstones.Values.ToList(), txns, domains, ictVersion);
+        var snapshot = new Snapshot(store, segment, timestamp, protocol, metadata, live, tombstones.Values.ToList(), txns, domains, ictVersion);
+        try
+        {
+            _ = snapshot.Schema; // parsed once here (and cached), so that a damaged schema is reported with where it came from
+        }
+        catch (Schema.DeltaSchemaException e)
+        {
+            throw new DeltaLogException($"{table}: the table schema in force at version {segment.Version} (from {metadataSource}) is invalid: {e.Message}", e);
+        }
+        foreach (var column in metadata.PartitionColumns)
+        {
+            if (snapshot.Schema.IndexOf(column) < 0)
+                throw new DeltaLogException($"{table}: partition column '{column}' at version {segment.Version} (from {metadataSource}) is not in the table schema.");
+        }
+        return snapshot;
     }
 
     internal static async Task<List<DeltaAction>> ReadCommitAsync(IObjectStore store, LogFile commit, CancellationToken ct)
