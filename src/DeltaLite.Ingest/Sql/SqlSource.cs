@@ -332,8 +332,10 @@ public sealed class SqlSource
         }
         try
         {
-            // No time limit between rows (the data reader's CommandTimeout = 0): a query may take long to its first row.
-            exporter.Timeout = TimeSpan.Zero;
+            // No practical time limit between rows (the data reader's CommandTimeout = 0): a query may take long to its
+            // first row, and the server may pause. A zero timeout is not "none" here: rows failed with "Timeout during
+            // reading attempt" as soon as the server fell behind.
+            exporter.Timeout = TimeSpan.FromDays(1);
             long total = 0;
             while (true)
             {
