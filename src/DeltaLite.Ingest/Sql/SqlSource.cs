@@ -221,7 +221,16 @@ public sealed class SqlSource
         if (connection is NpgsqlConnection pg)
         {
             // The describe, the watermark settings and the COPY share one transaction (see PostgresCopy).
-            await using var transaction = await pg.BeginTransactionAsync(ct).ConfigureAwait(false);
+            NpgsqlTransaction transaction;
+            try
+            {
+                transaction = await pg.BeginTransactionAsync(ct).ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+            }
+            await using var transactionScope = transaction;
             var copy = await PrepareCopyAsync(pg, schema, low, high, includeNulls, ct).ConfigureAwait(false);
             if (copy is { } plan)
             {
