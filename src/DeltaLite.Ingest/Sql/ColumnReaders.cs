@@ -178,7 +178,7 @@ internal static class ColumnReaders
         else ((ObjectColumn)column).Append(value);
     }
 
-    private static void Append(DecimalColumn builder, decimal value, DecimalType type, string column)
+    internal static void Append(DecimalColumn builder, decimal value, DecimalType type, string column)
     {
         try
         {
@@ -202,7 +202,7 @@ internal static class ColumnReaders
         }
     }
 
-    private static void AppendText(DecimalColumn builder, string text, DecimalType type, string column)
+    internal static void AppendText(DecimalColumn builder, string text, DecimalType type, string column)
     {
         if (!ValueConverters.TryParseDecimal(text, type.Scale, out var unscaled)) throw new FormatException($"'{text}' is not a {type}.");
         try

@@ -53,14 +53,18 @@ public sealed class PostgresDialect : SqlDialect
     /// </summary>
     public override void BindParameter(DbParameter parameter, WatermarkValue value, bool rowVersion, string? columnType)
     {
-        if (value.Value is DateTime t && columnType is { } type && type.StartsWith("timestamp", StringComparison.OrdinalIgnoreCase)
-            && !type.Contains("with time zone", StringComparison.OrdinalIgnoreCase) && !type.Equals("timestamptz", StringComparison.OrdinalIgnoreCase))
+        if (value.Value is DateTime t && IsTimestampWithoutZone(columnType))
         {
             parameter.Value = DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
             return;
         }
         base.BindParameter(parameter, value, rowVersion, columnType);
     }
+
+    /// <summary>Whether a column type name (as the driver reports it) is timestamp without time zone.</summary>
+    internal static bool IsTimestampWithoutZone(string? columnType) =>
+        columnType is { } type && type.StartsWith("timestamp", StringComparison.OrdinalIgnoreCase)
+        && !type.Contains("with time zone", StringComparison.OrdinalIgnoreCase) && !type.Equals("timestamptz", StringComparison.OrdinalIgnoreCase);
 
     public override string Describe(string connectionString)
     {

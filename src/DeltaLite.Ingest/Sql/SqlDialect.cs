@@ -82,15 +82,17 @@ public abstract partial class SqlDialect
     /// <summary>
     /// The rows past the stored mark up to the captured high mark: <c>low &lt; w &lt;= high</c>. Rows whose mark is NULL
     /// are read only when <paramref name="includeNulls"/> (a first load or a full reload): later runs cannot tell new
-    /// NULL rows from ones already loaded.
+    /// NULL rows from ones already loaded. The bounds are the parameters "high" and "low" unless <paramref name="highBound"/> / <paramref name="lowBound"/>
+    /// give other expressions (PostgreSQL's COPY, which takes no parameters).
     /// </summary>
-    public string SelectSql(string source, string? column, bool hasLow, bool hasHigh, bool rowVersion = false, bool includeNulls = false, string selectList = "*")
+    public string SelectSql(string source, string? column, bool hasLow, bool hasHigh, bool rowVersion = false, bool includeNulls = false, string selectList = "*",
+        string? highBound = null, string? lowBound = null)
     {
         if (column is null) return $"SELECT {selectList} FROM {source}";
         string w = WatermarkExpression(column, rowVersion);
         var conditions = new List<string>();
-        if (hasHigh) conditions.Add($"{w} <= {Parameter("high")}");
-        if (hasLow) conditions.Add($"{w} > {Parameter("low")}");
+        if (hasHigh) conditions.Add($"{w} <= {highBound ?? Parameter("high")}");
+        if (hasLow) conditions.Add($"{w} > {lowBound ?? Parameter("low")}");
         string where = conditions.Count == 0
             ? includeNulls ? "" : $" WHERE {QuoteIdentifier(column)} IS NOT NULL"
             : includeNulls ? $" WHERE ({string.Join(" AND ", conditions)} OR {QuoteIdentifier(column)} IS NULL)" : " WHERE " + string.Join(" AND ", conditions);

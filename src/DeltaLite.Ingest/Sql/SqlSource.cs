@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using DeltaLite.Ingest.State;
 using DeltaLite.Parquet;
+using Npgsql;
 
 namespace DeltaLite.Ingest.Sql;
 
@@ -216,15 +217,219 @@ public sealed class SqlSource
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await LoadDeclaredTypesAsync(connection, ct).ConfigureAwait(false);
+        ReadThroughCopy = false;
+        if (connection is NpgsqlConnection pg)
+        {
+            // The describe, the watermark settings and the COPY share one transaction (see PostgresCopy).
+            NpgsqlTransaction transaction;
+            try
+            {
+                transaction = await pg.BeginTransactionAsync(ct).ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+            }
+            await using var transactionScope = transaction;
+            var copy = await PrepareCopyAsync(pg, schema, low, high, includeNulls, ct).ConfigureAwait(false);
+            if (copy is { } plan)
+            {
+                ReadThroughCopy = true;
+                await foreach (var batch in CopyAsync(pg, plan.Sql, plan.Readers, schema, onRows, ct).ConfigureAwait(false)) yield return batch;
+            }
+            else
+            {
+                // A type COPY's binary rows are not read for: the data reader below, in the same transaction.
+                await foreach (var batch in ReadRowsAsync(connection, schema, low, high, includeNulls, onRows, ct).ConfigureAwait(false)) yield return batch;
+            }
+            // Committed like the single statement it replaces would have been (a query may call functions that write).
+            await CommitAsync(transaction, ct).ConfigureAwait(false);
+            yield break;
+        }
+        await foreach (var batch in ReadRowsAsync(connection, schema, low, high, includeNulls, onRows, ct).ConfigureAwait(false)) yield return batch;
+    }
+
+    private async Task CommitAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        try
+        {
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+        }
+    }
+
+    /// <summary>Whether the last <see cref="ReadAsync"/> read through PostgreSQL's binary COPY (else the data reader).</summary>
+    internal bool ReadThroughCopy { get; private set; }
+
+    private void CheckColumns(IReadOnlyList<string> names, Parquet.Schema schema)
+    {
+        // The rows are read in the schema found at the start of the run (some columns may be selected as text).
+        if (!names.SequenceEqual(schema.Fields.Select(f => f.Name), StringComparer.OrdinalIgnoreCase))
+            throw new IngestException($"{Description}: the source's columns changed during the run (was: {string.Join(", ", schema.Fields.Select(f => f.Name))}; now: {string.Join(", ", names)}); run again.");
+    }
+
+    /// <summary>
+    /// The COPY statement and column readers for this read, with the watermark bounds set as transaction-local
+    /// settings; null when some column or bound is not one the COPY path reads exactly like the data reader.
+    /// </summary>
+    private async Task<(string Sql, PostgresCopy.Reader[] Readers)?> PrepareCopyAsync(NpgsqlConnection connection, Parquet.Schema schema,
+        WatermarkValue? low, WatermarkValue? high, bool includeNulls, CancellationToken ct)
+    {
+        var names = new List<string>();
+        var oids = new List<uint>();
+        await using (var describe = connection.CreateCommand())
+        {
+            describe.CommandText = Dialect.SchemaSql(From);
+            await using var reader = (NpgsqlDataReader)await ExecuteAsync(describe, CommandBehavior.SchemaOnly, ct).ConfigureAwait(false);
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                names.Add(reader.GetName(i));
+                oids.Add(reader.GetDataTypeOID(i));
+            }
+        }
+        CheckColumns(names, schema);
+        var readers = PostgresCopy.Readers(schema, oids);
+        if (readers is null) return null;
+        string? column = _job.WatermarkColumn;
+        (string Text, string Type)? lowBound = null, highBound = null;
+        if (column is not null && RowVersion) return null;
+        if (column is not null && low is not null && (lowBound = PostgresCopy.Bound(low, WatermarkTypeName)) is null) return null;
+        if (column is not null && high is not null && (highBound = PostgresCopy.Bound(high, WatermarkTypeName)) is null) return null;
+        if (lowBound is not null || highBound is not null)
+        {
+            // Values as parameters: the COPY below reads them back with current_setting.
+            await using var set = connection.CreateCommand();
+            var settings = new List<string>();
+            foreach (var (setting, bound) in new[] { (PostgresCopy.LowSetting, lowBound), (PostgresCopy.HighSetting, highBound) })
+            {
+                if (bound is null) continue;
+                string parameter = "p" + settings.Count;
+                settings.Add($"set_config('{setting}', @{parameter}, true)");
+                set.Parameters.Add(new NpgsqlParameter(parameter, NpgsqlTypes.NpgsqlDbType.Text) { Value = bound.Value.Text });
+            }
+            set.CommandText = "SELECT " + string.Join(", ", settings);
+            try
+            {
+                await set.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            catch (DbException e)
+            {
+                throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+            }
+        }
+        static string? Setting(string name, (string Text, string Type)? bound) => bound is { } b ? $"(SELECT current_setting('{name}')::{b.Type})" : null;
+        string select = Dialect.SelectSql(From, column, low is not null, high is not null, RowVersion, includeNulls, Dialect.SelectList(schema),
+            Setting(PostgresCopy.HighSetting, highBound), Setting(PostgresCopy.LowSetting, lowBound));
+        return ($"COPY ({select}) TO STDOUT (FORMAT BINARY)", readers);
+    }
+
+    /// <summary>The rows of a COPY in binary, in batches (the same batching, progress and errors as the data reader's).</summary>
+    private async IAsyncEnumerable<RecordBatch> CopyAsync(NpgsqlConnection connection, string sql, PostgresCopy.Reader[] readers, Parquet.Schema schema,
+        Action<long>? onRows, [EnumeratorCancellation] CancellationToken ct)
+    {
+        NpgsqlBinaryExporter exporter;
+        try
+        {
+            exporter = await connection.BeginBinaryExportAsync(sql, ct).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+        }
+        try
+        {
+            // No practical time limit between rows (the data reader's CommandTimeout = 0): a query may take long to its
+            // first row, and the server may pause. A zero timeout is not "none" here: rows failed with "Timeout during
+            // reading attempt" as soon as the server fell behind.
+            exporter.Timeout = TimeSpan.FromDays(1);
+            long total = 0;
+            while (true)
+            {
+                var builders = schema.Fields.Select(f => ColumnReaders.CreateColumn(f.Type, _job.BatchSize)).ToArray();
+                int n = 0;
+                while (n < _job.BatchSize)
+                {
+                    try
+                    {
+                        int columns = await exporter.StartRowAsync(ct).ConfigureAwait(false);
+                        if (columns < 0) break;
+                        if (columns != readers.Length) throw new IngestException($"{Description}: row {total + n + 1} has {columns} columns, expected {readers.Length}.");
+                        for (int c = 0; c < readers.Length; c++)
+                        {
+                            if (exporter.IsNull)
+                            {
+                                exporter.Skip();
+                                builders[c].AppendNull();
+                                continue;
+                            }
+                            try
+                            {
+                                readers[c](exporter, builders[c]);
+                            }
+                            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
+                            {
+                                throw BadRow(e, total + n + 1, schema[c].Name);
+                            }
+                            catch (IngestException e) when (e is not BadRowException)
+                            {
+                                throw new BadRowException($"{Description}: row {total + n + 1}: {e.Message}", null, total + n + 1, schema[c].Name);
+                            }
+                        }
+                    }
+                    catch (Exception e) when (e is DbException or IOException)
+                    {
+                        throw ReadFailed(e, total + n);
+                    }
+                    n++;
+                }
+                if (n == 0) yield break;
+                total += n;
+                onRows?.Invoke(total);
+                yield return new RecordBatch(schema, builders.Select(b => b.Build()).ToArray(), n);
+                if (n < _job.BatchSize) yield break;
+            }
+        }
+        finally
+        {
+            // Stopping early cancels the COPY; on a broken connection there is nothing left to close.
+            try
+            {
+                await exporter.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DbException or IOException or InvalidOperationException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private BadRowException BadRow(Exception e, long row, string column)
+    {
+        // ArgumentOutOfRangeException: a driver building a DateTime past year 9999 or before year 1.
+        string reason = e.Message.Contains("infinity", StringComparison.OrdinalIgnoreCase)
+            ? "PostgreSQL 'infinity' has no Delta date or timestamp value" : e.Message;
+        return new($"{Description}: row {row}, column '{column}': {reason}", null, row, column);
+    }
+
+    private IngestException ReadFailed(Exception e, long rows)
+    {
+        // A driver's own message may be vague ("Exception while reading from stream"): add the cause.
+        string cause = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $" ({Redact(inner.Message)})" : "";
+        return new IngestException($"{Description}: reading rows failed after {rows} rows: {Redact(e.Message)}{cause}; nothing was committed, run again", e);
+    }
+
+    /// <summary>The rows through the driver's data reader (every engine; PostgreSQL sources COPY cannot read).</summary>
+    private async IAsyncEnumerable<RecordBatch> ReadRowsAsync(DbConnection connection, Parquet.Schema schema, WatermarkValue? low, WatermarkValue? high, bool includeNulls,
+        Action<long>? onRows, [EnumeratorCancellation] CancellationToken ct)
+    {
         await using var command = connection.CreateCommand();
         command.CommandText = Dialect.SelectSql(From, _job.WatermarkColumn, low is not null, high is not null, RowVersion, includeNulls, Dialect.SelectList(schema));
         command.CommandTimeout = 0;
         Bind(command, low, high);
         await using var reader = await ExecuteAsync(command, CommandBehavior.SequentialAccess, ct).ConfigureAwait(false);
-        // The rows are read in the schema found at the start of the run (some columns may be selected as text).
-        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        if (!names.SequenceEqual(schema.Fields.Select(f => f.Name), StringComparer.OrdinalIgnoreCase))
-            throw new IngestException($"{Description}: the source's columns changed during the run (was: {string.Join(", ", schema.Fields.Select(f => f.Name))}; now: {string.Join(", ", names)}); run again.");
+        CheckColumns(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList(), schema);
         var readers = schema.Fields.Select(f => ColumnReaders.For(f.Type, f.Name, Dialect.Kind)).ToArray();
         long total = 0;
         while (true)
@@ -249,10 +454,7 @@ public sealed class SqlSource
                             }
                             catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
                             {
-                                // ArgumentOutOfRangeException: a driver building a DateTime past year 9999 or before year 1.
-                                string reason = e.Message.Contains("infinity", StringComparison.OrdinalIgnoreCase)
-                                    ? "PostgreSQL 'infinity' has no Delta date or timestamp value" : e.Message;
-                                throw new BadRowException($"{Description}: row {total + n + 1}, column '{schema[c].Name}': {reason}", null, total + n + 1, schema[c].Name);
+                                throw BadRow(e, total + n + 1, schema[c].Name);
                             }
                             catch (IngestException e) when (e is not BadRowException)
                             {
@@ -264,9 +466,7 @@ public sealed class SqlSource
                 }
                 catch (DbException e)
                 {
-                    // A driver's own message may be vague ("Exception while reading from stream"): add the cause.
-                    string cause = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $" ({Redact(inner.Message)})" : "";
-                    throw new IngestException($"{Description}: reading rows failed after {total + n} rows: {Redact(e.Message)}{cause}; nothing was committed, run again", e);
+                    throw ReadFailed(e, total + n);
                 }
                 n++;
             }
