@@ -369,13 +369,9 @@ public sealed class SqlSource
                             {
                                 readers[c](exporter, builders[c]);
                             }
-                            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
+                            catch (Exception e) when (IsBadValue(e))
                             {
                                 throw BadRow(e, total + n + 1, schema[c].Name);
-                            }
-                            catch (IngestException e) when (e is not BadRowException)
-                            {
-                                throw new BadRowException($"{Description}: row {total + n + 1}: {e.Message}", null, total + n + 1, schema[c].Name);
                             }
                         }
                     }
@@ -405,8 +401,14 @@ public sealed class SqlSource
         }
     }
 
+    /// <summary>A value the Delta type cannot take (as opposed to a failing connection): a bad row.</summary>
+    private static bool IsBadValue(Exception e) =>
+        e is FormatException or InvalidCastException or OverflowException or ArgumentException || (e is IngestException and not BadRowException);
+
     private BadRowException BadRow(Exception e, long row, string column)
     {
+        // The column readers' own errors name the column already; the row is known here.
+        if (e is IngestException) return new($"{Description}: row {row}: {e.Message}", null, row, column);
         // ArgumentOutOfRangeException: a driver building a DateTime past year 9999 or before year 1.
         string reason = e.Message.Contains("infinity", StringComparison.OrdinalIgnoreCase)
             ? "PostgreSQL 'infinity' has no Delta date or timestamp value" : e.Message;
@@ -452,14 +454,9 @@ public sealed class SqlSource
                             {
                                 readers[c](reader, c, builders[c]);
                             }
-                            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
+                            catch (Exception e) when (IsBadValue(e))
                             {
                                 throw BadRow(e, total + n + 1, schema[c].Name);
-                            }
-                            catch (IngestException e) when (e is not BadRowException)
-                            {
-                                // The column readers name the column; the row is known here.
-                                throw new BadRowException($"{Description}: row {total + n + 1}: {e.Message}", null, total + n + 1, schema[c].Name);
                             }
                         }
                     }
