@@ -124,19 +124,7 @@ internal static class ParquetBenchmark
 {
     public static int Run(string[] args)
     {
-        long rows = 1_000_000;
-        int seed = 42;
-        string? dir = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--rows": rows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--dir": dir = args[++i]; break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'");
-            }
-        }
+        var (rows, seed, dir) = RowOptions.Parse(args);
         if (rows <= 0) throw new ArgumentException("--rows must be positive");
         bool temp = dir is null;
         dir ??= Directory.CreateTempSubdirectory("deltalite-bench-").FullName;

@@ -15,20 +15,7 @@ internal static class TableReadBenchmark
 {
     public static int Run(string[] args)
     {
-        long rows = 1_000_000;
-        int seed = 42;
-        string? dir = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--rows": rows = long.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--dir": dir = Next(); break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'");
-            }
-        }
+        var (rows, seed, dir) = RowOptions.Parse(args);
         if (rows < 10_000) throw new ArgumentException("--rows must be at least 10000");
         bool temp = dir is null;
         dir ??= Directory.CreateTempSubdirectory("deltalite-table-read-bench-").FullName;

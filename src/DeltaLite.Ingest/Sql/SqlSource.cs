@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using DeltaLite.Ingest.Columns;
 using DeltaLite.Ingest.State;
 using DeltaLite.Parquet;
 using Npgsql;
@@ -345,48 +346,22 @@ public sealed class SqlSource
             // first row, and the server may pause. A zero timeout is not "none" here: rows failed with "Timeout during
             // reading attempt" as soon as the server fell behind.
             exporter.Timeout = TimeSpan.FromDays(1);
-            long total = 0;
-            while (true)
+            var rows = BatchesAsync(schema, async row =>
             {
-                var builders = schema.Fields.Select(f => ColumnReaders.CreateColumn(f.Type, _job.BatchSize)).ToArray();
-                int n = 0;
-                while (n < _job.BatchSize)
+                int columns = await exporter.StartRowAsync(ct).ConfigureAwait(false);
+                if (columns < 0) return false;
+                if (columns != readers.Length) throw new IngestException($"{Description}: row {row} has {columns} columns, expected {readers.Length}.");
+                return true;
+            }, (c, column) =>
+            {
+                if (exporter.IsNull)
                 {
-                    try
-                    {
-                        int columns = await exporter.StartRowAsync(ct).ConfigureAwait(false);
-                        if (columns < 0) break;
-                        if (columns != readers.Length) throw new IngestException($"{Description}: row {total + n + 1} has {columns} columns, expected {readers.Length}.");
-                        for (int c = 0; c < readers.Length; c++)
-                        {
-                            if (exporter.IsNull)
-                            {
-                                exporter.Skip();
-                                builders[c].AppendNull();
-                                continue;
-                            }
-                            try
-                            {
-                                readers[c](exporter, builders[c]);
-                            }
-                            catch (Exception e) when (IsBadValue(e))
-                            {
-                                throw BadRow(e, total + n + 1, schema[c].Name);
-                            }
-                        }
-                    }
-                    catch (Exception e) when (e is DbException or IOException)
-                    {
-                        throw ReadFailed(e, total + n);
-                    }
-                    n++;
+                    exporter.Skip();
+                    column.AppendNull();
                 }
-                if (n == 0) yield break;
-                total += n;
-                onRows?.Invoke(total);
-                yield return new RecordBatch(schema, builders.Select(b => b.Build()).ToArray(), n);
-                if (n < _job.BatchSize) yield break;
-            }
+                else readers[c](exporter, column);
+            }, e => e is DbException or IOException, onRows);
+            await foreach (var batch in rows.ConfigureAwait(false)) yield return batch;
         }
         finally
         {
@@ -433,6 +408,25 @@ public sealed class SqlSource
         await using var reader = await ExecuteAsync(command, CommandBehavior.SequentialAccess, ct).ConfigureAwait(false);
         CheckColumns(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList(), schema);
         var readers = schema.Fields.Select(f => ColumnReaders.For(f.Type, f.Name, Dialect.Kind)).ToArray();
+        // The connection can die anywhere in a row (a server restart): values are read from the network too
+        // (sequential access), not only by ReadAsync.
+        var rows = BatchesAsync(schema, _ => new ValueTask<bool>(reader.ReadAsync(ct)), (c, column) =>
+        {
+            if (reader.IsDBNull(c)) column.AppendNull();
+            else readers[c](reader, c, column);
+        }, e => e is DbException, onRows);
+        await foreach (var batch in rows.ConfigureAwait(false)) yield return batch;
+    }
+
+    /// <summary>
+    /// Rows in batches of the job's batch size, for both ways of reading rows: <paramref name="nextRow"/> moves to row
+    /// N (1-based; false at the end), <paramref name="readValue"/> appends column c's value. A value the Delta type
+    /// cannot take is a bad row naming row and column; an exception <paramref name="lostConnection"/> accepts is a read
+    /// failure naming the rows read.
+    /// </summary>
+    private async IAsyncEnumerable<RecordBatch> BatchesAsync(Parquet.Schema schema, Func<long, ValueTask<bool>> nextRow,
+        Action<int, TypedColumn> readValue, Func<Exception, bool> lostConnection, Action<long>? onRows)
+    {
         long total = 0;
         while (true)
         {
@@ -440,28 +434,22 @@ public sealed class SqlSource
             int n = 0;
             while (n < _job.BatchSize)
             {
-                // The connection can die anywhere in here (a server restart): values of a row are read from the
-                // network too (sequential access), not only by ReadAsync.
                 try
                 {
-                    if (!await reader.ReadAsync(ct).ConfigureAwait(false)) break;
-                    for (int c = 0; c < readers.Length; c++)
+                    if (!await nextRow(total + n + 1).ConfigureAwait(false)) break;
+                    for (int c = 0; c < builders.Length; c++)
                     {
-                        if (reader.IsDBNull(c)) builders[c].AppendNull();
-                        else
+                        try
                         {
-                            try
-                            {
-                                readers[c](reader, c, builders[c]);
-                            }
-                            catch (Exception e) when (IsBadValue(e))
-                            {
-                                throw BadRow(e, total + n + 1, schema[c].Name);
-                            }
+                            readValue(c, builders[c]);
+                        }
+                        catch (Exception e) when (IsBadValue(e))
+                        {
+                            throw BadRow(e, total + n + 1, schema[c].Name);
                         }
                     }
                 }
-                catch (DbException e)
+                catch (Exception e) when (lostConnection(e))
                 {
                     throw ReadFailed(e, total + n);
                 }
