@@ -11,12 +11,20 @@ namespace DeltaLite.Reliability.Tests.Faults;
 /// one clear line and no password, commit nothing, and the next run must load every row exactly once. The server is a
 /// second cluster scripts/test.sh starts for this test alone (DELTALITE_TEST_PG_RESTART_DB) with the command that
 /// restarts it (DELTALITE_TEST_PG_RESTART), so the restart cannot disturb the tests using the main one.
+/// <para>
+/// The restart must land mid-extraction whatever the machine's speed: the source is a view whose <c>val</c> column
+/// goes through a function that sleeps on one row, half-way through, while a control row says so. The extraction
+/// (which selects every column) stalls there; the MAX and NULL-count queries before it do not (the function is
+/// declared STABLE, so the planner drops the unused column). The test restarts the server while the extraction sleeps
+/// on that row, then deletes the control row so the next run streams straight through.
+/// </para>
 /// </summary>
 public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string RestartVariable = "DELTALITE_TEST_PG_RESTART";
     private const string DatabaseVariable = "DELTALITE_TEST_PG_RESTART_DB";
-    private const int FirstRows = 1_000, BigRows = 400_000;
+    private const int FirstRows = 1_000, BigRows = 40_000;
+    private const long StallId = FirstRows + BigRows / 2;
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("deltalite-pgrestart-");
     private readonly string _schema = "rs_" + Guid.NewGuid().ToString("N")[..10];
     private string _connection = "";
@@ -31,7 +39,17 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         if (_restart.Length == 0 || _connection.Length == 0)
             throw new InvalidOperationException(
                 $"{RestartVariable} and {DatabaseVariable} are not set: this test restarts a PostgreSQL server of its own. Run it with scripts/test.sh, which starts that server and exports both.");
-        await ExecuteAsync($"CREATE SCHEMA {_schema}; CREATE TABLE {_schema}.rows (id bigint, source text, val bigint, updated_at bigint)");
+        await ExecuteAsync($"""
+            CREATE SCHEMA {_schema};
+            CREATE TABLE {_schema}.base (id bigint, source text, val bigint, updated_at bigint);
+            CREATE TABLE {_schema}.stall (id bigint);
+            CREATE FUNCTION {_schema}.pass(v bigint, id bigint) RETURNS bigint LANGUAGE plpgsql STABLE AS $f$
+            BEGIN
+              IF EXISTS (SELECT 1 FROM {_schema}.stall s WHERE s.id = pass.id) THEN PERFORM pg_sleep(120); END IF;
+              RETURN v;
+            END $f$;
+            CREATE VIEW {_schema}.rows AS SELECT id, source, {_schema}.pass(val, id) AS val, updated_at FROM {_schema}.base;
+            """);
     }
 
     public async Task DisposeAsync()
@@ -50,7 +68,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
 
     /// <summary>Rows id = from..to-1 with val = id * 7 and updated_at = stamp + id.</summary>
     private Task InsertAsync(long from, long to, long stamp) =>
-        ExecuteAsync($"INSERT INTO {_schema}.rows SELECT g, 'pg', g * 7, {stamp} + g FROM generate_series({from}, {to - 1}) g");
+        ExecuteAsync($"INSERT INTO {_schema}.base SELECT g, 'pg', g * 7, {stamp} + g FROM generate_series({from}, {to - 1}) g");
 
     private static Dictionary<long, Row> Expected(long count, Func<long, long> stampOf) =>
         Enumerable.Range(0, (int)count).Select(i => (long)i).ToDictionary(i => i, i => new Row(i, "pg", i * 7, stampOf(i)));
@@ -68,6 +86,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         await InsertAsync(0, FirstRows, 0);
         CliRunner.Run(ingest, environment, _dir.FullName).Ok();
         await InsertAsync(FirstRows, FirstRows + BigRows, 1_000_000);
+        await ExecuteAsync($"INSERT INTO {_schema}.stall VALUES ({StallId})");
 
         var run = Task.Run(() => CliRunner.Run(ingest, environment, _dir.FullName));
         var clock = Stopwatch.StartNew();
@@ -76,6 +95,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         var restart = await RestartAsync();
         output.WriteLine($"restarted PostgreSQL {clock.Elapsed.TotalSeconds:0.0} s into the run (its extraction seen active after {seenAfter} ms): {restart}");
         var failed = await run;
+        await ExecuteAsync($"DELETE FROM {_schema}.stall");
 
         Assert.True(failed.ExitCode == 1, $"the run should fail with a source error (exit code 1), not exit with {failed.ExitCode}:\n{failed.Stderr}\n{failed.Stdout}");
         string error = FaultAssert.ClearOneLineError(failed.Stderr, password.Length > 0 ? [password] : []);
@@ -92,15 +112,15 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     /// <summary>
-    /// Polls pg_stat_activity until the run's extraction is active: its SELECT of the rows up to the high watermark
-    /// (not the schema, MAX or NULL-count queries before it); returns after how many ms.
+    /// Polls pg_stat_activity until the run's extraction (its SELECT of the rows up to the high watermark, not the
+    /// schema, MAX or NULL-count queries before it) sleeps on the stall row; returns after how many ms.
     /// </summary>
     private async Task<long> WaitForExtractionAsync(Task run)
     {
         await using var connection = new NpgsqlConnection(_connection);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' " +
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND wait_event = 'PgSleep' " +
             "AND query ILIKE @table AND query LIKE '%<=%' AND query NOT ILIKE '%count(%'", connection);
         command.Parameters.AddWithValue("table", $"%{_schema}%rows%");
         var clock = Stopwatch.StartNew();
