@@ -6,26 +6,30 @@ using DeltaLite.Parquet;
 namespace DeltaLite.Writes;
 
 /// <summary>
-/// The keys of a merge source, held in memory: a hash set of every key (a <c>long</c> per row for one integer-like
-/// key column, else a compact text encoding of the key values), whether each key matched a target row, and per key
-/// column the sorted distinct values, used to decide which target files can hold a matching key. Memory is about
-/// 40-100 bytes per source row, so sources of a few million rows are fine; bigger upserts should be split.
+/// The keys of a merge source, held in memory: a hash set of every key (for one integer-like key column, its raw
+/// 64-bit values in a <see cref="LongKeySet"/>; else a compact text encoding of the key values), whether each key
+/// matched a target row, and per key column the sorted distinct values, used to decide which target files can hold a
+/// matching key. Memory is about 12-32 bytes per source row for an integer key (so tens of millions of keys stay
+/// within a few hundred MiB) and 100-200 for other keys, where sources of a few million rows are fine.
 /// Rows with a null in any key column never match (SQL equality) and are always inserted.
 /// </summary>
 internal sealed class MergeKeys
 {
     private readonly string[] _columns;
     private readonly bool _integral;
-    private readonly Dictionary<long, bool> _longs = [];
+    private readonly LongKeySet _longs = new();
     private readonly Dictionary<string, bool> _texts = new(StringComparer.Ordinal);
     private readonly HashSet<object>[] _distinct;
     private object[][]? _sorted;
+    private long[]? _sortedLongs;
+    // For an integer key: the value a raw key has in the source's vectors (GetValue's type: int, DateOnly, DateTime...).
+    private Func<long, object>? _valueOf;
 
     public MergeKeys(IReadOnlyList<string> columns, IReadOnlyList<DataType> types)
     {
         _columns = columns.ToArray();
         _integral = types.Count == 1 && IsIntegral(types[0]);
-        _distinct = columns.Select(_ => new HashSet<object>()).ToArray();
+        _distinct = _integral ? [] : columns.Select(_ => new HashSet<object>()).ToArray();
     }
 
     public IReadOnlyList<string> Columns => _columns;
@@ -44,13 +48,15 @@ internal sealed class MergeKeys
     public void AddSource(IReadOnlyList<ColumnVector> keyVectors, int rows)
     {
         _sorted = null;
+        _sortedLongs = null;
+        if (_integral) _valueOf ??= ValueOf(keyVectors[0]);
         for (int r = 0; r < rows; r++)
         {
             if (AnyNull(keyVectors, r)) { NullKeyRows++; continue; }
-            bool fresh = _integral ? _longs.TryAdd(Integral(keyVectors[0], r), false) : _texts.TryAdd(Text(keyVectors, r), false);
+            bool fresh = _integral ? _longs.Add(Integral(keyVectors[0], r)) : _texts.TryAdd(Text(keyVectors, r), false);
             if (!fresh)
                 throw new ArgumentException($"The merge source has more than one row with key {Describe(keyVectors, r)}; each key may appear once.");
-            for (int c = 0; c < _columns.Length; c++) _distinct[c].Add(keyVectors[c].GetValue(r)!);
+            for (int c = 0; c < _distinct.Length; c++) _distinct[c].Add(keyVectors[c].GetValue(r)!);
         }
     }
 
@@ -67,9 +73,8 @@ internal sealed class MergeKeys
             if (AnyNull(keyVectors, r)) continue;
             if (_integral)
             {
-                long k = Integral(keyVectors[0], r);
-                if (!_longs.TryGetValue(k, out var seen)) continue;
-                if (!seen) { _longs[k] = true; MatchedKeys++; }
+                if (!_longs.ContainsAndMark(Integral(keyVectors[0], r), out bool first)) continue;
+                if (first) MatchedKeys++;
             }
             else
             {
@@ -90,7 +95,7 @@ internal sealed class MergeKeys
         for (int r = 0; r < rows; r++)
         {
             if (AnyNull(keyVectors, r)) continue;
-            if (_integral ? _longs.ContainsKey(Integral(keyVectors[0], r)) : _texts.ContainsKey(Text(keyVectors, r))) n++;
+            if (_integral ? _longs.Contains(Integral(keyVectors[0], r)) : _texts.ContainsKey(Text(keyVectors, r))) n++;
         }
         return n;
     }
@@ -102,7 +107,6 @@ internal sealed class MergeKeys
     public bool MightContain(Func<string, (bool Known, object? Min, object? Max, bool AllNull)> bounds)
     {
         if (Count == 0) return false;
-        var sorted = Sorted();
         for (int c = 0; c < _columns.Length; c++)
         {
             var (known, min, max, allNull) = bounds(_columns[c]);
@@ -110,7 +114,8 @@ internal sealed class MergeKeys
             if (!known) continue;
             try
             {
-                if (!AnyInRange(sorted[c], min, max)) return false;
+                bool any = _integral ? AnyInRange(SortedLongs(), _valueOf!, min, max) : AnyInRange(Sorted()[c], min, max);
+                if (!any) return false;
             }
             catch (ArgumentException)
             {
@@ -135,6 +140,40 @@ internal sealed class MergeKeys
         return max is null || Values.Compare(values[lo], max) <= 0;
     }
 
+    /// <summary><see cref="AnyInRange(object[], object?, object?)"/> over raw integer keys, each compared as its value.</summary>
+    private static bool AnyInRange(long[] values, Func<long, object> valueOf, object? min, object? max)
+    {
+        int lo = 0, hi = values.Length;
+        if (min is not null)
+        {
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (Values.Compare(valueOf(values[mid]), min) < 0) lo = mid + 1; else hi = mid;
+            }
+        }
+        if (lo >= values.Length) return false;
+        return max is null || Values.Compare(valueOf(values[lo]), max) <= 0;
+    }
+
+    private long[] SortedLongs() => _sortedLongs ??= _longs.Sorted();
+
+    /// <summary>
+    /// The value a raw integer key has as <paramref name="vector"/>'s <see cref="ColumnVector.GetValue"/> gives it (the
+    /// raw order is the value order: dates as days, timestamps as ticks of their unit, unsigned types widened).
+    /// </summary>
+    private static Func<long, object> ValueOf(ColumnVector vector) => vector switch
+    {
+        PrimitiveVector<long> v => raw => new PrimitiveVector<long>(v.Type, [raw]).GetValue(0)!,
+        PrimitiveVector<int> v => raw => new PrimitiveVector<int>(v.Type, [(int)raw]).GetValue(0)!,
+        PrimitiveVector<short> v => raw => new PrimitiveVector<short>(v.Type, [(short)raw]).GetValue(0)!,
+        PrimitiveVector<sbyte> v => raw => new PrimitiveVector<sbyte>(v.Type, [(sbyte)raw]).GetValue(0)!,
+        PrimitiveVector<byte> v => raw => new PrimitiveVector<byte>(v.Type, [(byte)raw]).GetValue(0)!,
+        PrimitiveVector<ushort> v => raw => new PrimitiveVector<ushort>(v.Type, [(ushort)raw]).GetValue(0)!,
+        PrimitiveVector<uint> v => raw => new PrimitiveVector<uint>(v.Type, [(uint)raw]).GetValue(0)!,
+        _ => throw new InvalidOperationException($"A {vector.GetType().Name} is not an integer key column."),
+    };
+
     private object[][] Sorted()
     {
         if (_sorted is not null) return _sorted;
@@ -150,19 +189,27 @@ internal sealed class MergeKeys
     public Predicate? CoveringPredicate()
     {
         if (Count == 0) return null;
+        if (_integral)
+        {
+            var raw = SortedLongs();
+            return Covering(_columns[0], raw.Length, i => _valueOf!(raw[i]));
+        }
         var sorted = Sorted();
         Predicate? result = null;
         for (int c = 0; c < _columns.Length; c++)
         {
             var values = sorted[c];
-            Predicate p = values.Length <= 64
-                ? new InPredicate(_columns[c], values)
-                : new AndPredicate(new ComparisonPredicate(_columns[c], CompareOp.GreaterOrEqual, values[0]),
-                    new ComparisonPredicate(_columns[c], CompareOp.LessOrEqual, values[^1]));
+            var p = Covering(_columns[c], values.Length, i => values[i]);
             result = result is null ? p : new AndPredicate(result, p);
         }
         return result;
     }
+
+    /// <summary>One key column's part of the covering predicate, from its <paramref name="count"/> sorted distinct values.</summary>
+    private static Predicate Covering(string column, int count, Func<int, object> value) => count <= 64
+        ? new InPredicate(column, Enumerable.Range(0, count).Select(value).ToArray())
+        : new AndPredicate(new ComparisonPredicate(column, CompareOp.GreaterOrEqual, value(0)),
+            new ComparisonPredicate(column, CompareOp.LessOrEqual, value(count - 1)));
 
     private static bool AnyNull(IReadOnlyList<ColumnVector> vectors, int row)
     {
