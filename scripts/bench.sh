@@ -21,8 +21,20 @@ fi
 SIZES="1000000 5000000"; WRITE_ROWS=1000000; COMMITS=10000; MIB=256; SMALL=1000
 if [ "${1:-}" = "--quick" ]; then SIZES="20000 50000"; WRITE_ROWS=20000; COMMITS=500; MIB=16; SMALL=100; fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build tools/DeltaLite.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
-bench() { dotnet tools/DeltaLite.Benchmarks/bin/Release/net10.0/deltalite-bench.dll "$@"; }
+# The benchmarks measure the engine as it ships: published ReadyToRun (precompiled, so a run does not spend its first
+# half-second JIT-compiling a few thousand methods on the cores the work needs). Where the ReadyToRun compiler
+# (the crossgen2 package) cannot be restored, the plain build is measured instead, and the run says so.
+case "$(uname -m)" in x86_64) RID=linux-x64 ;; aarch64|arm64) RID=linux-arm64 ;; *) RID="" ;; esac
+BENCH_DIR=tools/DeltaLite.Benchmarks/bin/r2r
+COMPILED="ReadyToRun ($RID)"
+if [ -z "$RID" ] || ! dotnet publish tools/DeltaLite.Benchmarks -c Release -r "$RID" --self-contained false \
+    -p:PublishReadyToRun=true -o "$BENCH_DIR" --nologo -v quiet -clp:ErrorsOnly; then
+  echo "bench.sh: ReadyToRun publish unavailable here; measuring the plain (JIT) build" >&2
+  dotnet build tools/DeltaLite.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
+  BENCH_DIR=tools/DeltaLite.Benchmarks/bin/Release/net10.0
+  COMPILED="JIT only (no ReadyToRun)"
+fi
+bench() { dotnet "$BENCH_DIR/deltalite-bench.dll" "$@"; }
 
 out=bench-results.md
 details="$(mktemp)"
@@ -41,7 +53,7 @@ trap 'rm -f "$details" "$DELTALITE_BENCH_SUMMARY"' EXIT
 } 2>&1 | tee "$details"
 
 {
-  echo "# DeltaLite benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), sizes: $SIZES)"
+  echo "# DeltaLite benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), sizes: $SIZES, $COMPILED)"
   echo
   echo "## All workloads, DeltaLite beside its peer"
   echo
