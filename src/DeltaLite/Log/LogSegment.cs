@@ -56,6 +56,19 @@ public sealed class LogSegment
                 }
             }
         }
+        if (version is long wanted)
+        {
+            // A given version needs no file of a later one: the listing stops there (names sort by version).
+            try
+            {
+                var upTo = await ListAsync(store, null, ct, untilVersion: wanted).ConfigureAwait(false);
+                return Build(store.DisplayRoot, upTo, version);
+            }
+            catch (DeltaLogException)
+            {
+                // The error (a cleaned-up version, the earliest readable one...) is decided on the whole log below.
+            }
+        }
         var files = await ListAsync(store, null, ct).ConfigureAwait(false);
         return Build(store.DisplayRoot, files, version);
     }
@@ -73,15 +86,20 @@ public sealed class LogSegment
         }
     }
 
-    /// <summary>Every log file, parsed; from the hinted checkpoint version on when given.</summary>
-    internal static async Task<List<LogFile>> ListAsync(IObjectStore store, long? fromVersion, CancellationToken ct)
+    /// <summary>
+    /// Every log file, parsed; from the hinted checkpoint version on when given, and up to <paramref name="untilVersion"/>
+    /// when given (the listing is in name order, which is version order: it stops at the first later file).
+    /// </summary>
+    internal static async Task<List<LogFile>> ListAsync(IObjectStore store, long? fromVersion, CancellationToken ct, long? untilVersion = null)
     {
         string? startAfter = fromVersion is long v && v > 0 ? $"{LogFile.LogFolder}{v - 1:D20}.zzz" : null;
         var list = new List<LogFile>();
         await foreach (var info in store.ListAsync(LogFile.LogFolder, startAfter, ct).ConfigureAwait(false))
         {
             var f = LogFile.TryParse(info);
-            if (f is not null) list.Add(f);
+            if (f is null) continue;
+            if (f.Version > untilVersion) break;
+            list.Add(f);
         }
         return list;
     }

@@ -53,7 +53,7 @@ public sealed partial class LocalObjectStore : IObjectStore
         string folderRel = slash < 0 ? "" : prefix[..slash];
         string folder = folderRel.Length == 0 ? _root : FullPath(folderRel);
         if (!Directory.Exists(folder)) yield break;
-        var results = new List<ObjectInfo>();
+        var names = new List<(string Relative, string Full)>();
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -61,12 +61,17 @@ public sealed partial class LocalObjectStore : IObjectStore
             if (!rel.StartsWith(prefix, StringComparison.Ordinal)) continue;
             if (IsTempName(Path.GetFileName(file))) continue;
             if (startAfter is not null && string.CompareOrdinal(rel, startAfter) <= 0) continue;
-            FileInfo fi = new(file);
-            if (!fi.Exists) continue; // deleted while listing
-            results.Add(new ObjectInfo(rel, fi.Length, fi.LastWriteTimeUtc));
+            names.Add((rel, file));
         }
-        results.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        foreach (var r in results) yield return r;
+        names.Sort((a, b) => string.CompareOrdinal(a.Relative, b.Relative));
+        // Sizes and times are read as the caller gets to each name: one that stops early reads no more of them.
+        foreach (var (rel, full) in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            FileInfo fi = new(full);
+            if (!fi.Exists) continue; // deleted while listing
+            yield return new ObjectInfo(rel, fi.Length, fi.LastWriteTimeUtc);
+        }
     }
 
     /// <summary>

@@ -97,3 +97,27 @@ public class TimeTravelTests
         Assert.Equal([3L, 2L, 1L, 0L], history);
     }
 }
+
+/// <summary>Reading a given version lists the log only up to it.</summary>
+public class VersionListingTests
+{
+    [Fact]
+    public async Task A_version_is_built_from_the_listing_up_to_it_and_later_versions_are_not_looked_at()
+    {
+        var temp = TempTable.Create("listing");
+        await using var _ = temp;
+        await using (var table = await temp.CreateTableAsync())
+            for (int i = 1; i <= 5; i++) await table.AppendAsync([TempTable.Rows(i, i, "north")]);
+        var store = new DeltaLite.Storage.LocalObjectStore(temp.Path);
+
+        var upTo = await DeltaLite.Log.LogSegment.ListAsync(store, null, CancellationToken.None, untilVersion: 2);
+        Assert.Equal([0L, 1, 2], upTo.Select(f => f.Version));
+        Assert.Equal(6, (await DeltaLite.Log.LogSegment.ListAsync(store, null, CancellationToken.None)).Count);
+
+        // A later commit that cannot be parsed does not stop an earlier version from being read.
+        File.WriteAllText(System.IO.Path.Combine(temp.LogFolder, $"{4:D20}.json"), "{ not json");
+        await using var reopened = await DeltaTable.OpenAsync(temp.Path);
+        Assert.Equal(1 + 2 + 3, await (await reopened.GetSnapshotAsync(3)).CountRowsAsync());
+        await Assert.ThrowsAnyAsync<DeltaLogException>(() => reopened.GetSnapshotAsync(4));
+    }
+}
