@@ -185,6 +185,29 @@ public sealed class PostgresRawCopyTests : IAsyncLifetime
         Assert.EndsWith("row 1, column 'x': Out of range of DateTime (year must be between 1 and 9999).", raw.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A reader that stops after its first batch cancels the COPY rather than reading it to its end: the rest of this
+    /// query would take the server a minute and more (a sleep per row); the hang guard fails the test if it is read.
+    /// </summary>
+    [Fact]
+    public async Task StoppingEarlyCancelsTheCopy()
+    {
+        var source = new SqlSource(Job(null, "SELECT g AS id FROM generate_series(1, 20000) g WHERE pg_sleep(0.005) IS NOT NULL") with { BatchSize = 50 });
+        var schema = await source.GetSchemaAsync(default);
+        int batches = 0;
+        await Task.Run(async () =>
+        {
+            await foreach (var batch in source.ReadAsync(schema, null, null, true, null, default))
+            {
+                Assert.Equal(50, batch.RowCount);
+                batches++;
+                break;
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, batches);
+        Assert.True(source.ReadThroughRawCopy);
+    }
+
     /// <summary>money (units set by lc_monetary) and a non-UTF-8 client encoding stay with the exporter, with the same values.</summary>
     [Fact]
     public async Task MoneyAndOtherClientEncodingsStayWithTheExporter()
