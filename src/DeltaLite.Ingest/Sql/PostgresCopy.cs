@@ -9,8 +9,10 @@ using NpgsqlTypes;
 namespace DeltaLite.Ingest.Sql;
 
 /// <summary>
-/// PostgreSQL rows through <c>COPY (SELECT ...) TO STDOUT (FORMAT BINARY)</c>, read with Npgsql's binary exporter
-/// straight into the typed columns: the fast path of <see cref="SqlSource.ReadAsync"/> for PostgreSQL.
+/// PostgreSQL rows through <c>COPY (SELECT ...) TO STDOUT (FORMAT BINARY)</c>, straight into the typed columns: the
+/// fast path of <see cref="SqlSource.ReadAsync"/> for PostgreSQL. The raw stream is decoded by <see cref="Decoders"/>
+/// (<see cref="PostgresBinary"/>); sources with a column those do not read go through Npgsql's binary exporter and
+/// <see cref="Readers"/>.
 /// <para>
 /// COPY takes no bind parameters, and watermark values are never spliced into SQL text: they are set first, as text
 /// parameters of <c>set_config</c> (transaction-local), and the COPY's query reads them back with
