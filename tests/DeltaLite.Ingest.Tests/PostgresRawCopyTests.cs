@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using DeltaLite.Ingest.Columns;
 using DeltaLite.Ingest.Sql;
 using DeltaLite.Ingest.Tests.Support;
 using DeltaLite.Parquet;
@@ -292,6 +293,44 @@ public sealed class PostgresRawCopyTests : IAsyncLifetime
         Assert.Contains("not in PostgreSQL's binary format", (await Assert.ThrowsAsync<InvalidDataException>(() => ReadTuplesAsync(badCount, 64))).Message, StringComparison.Ordinal);
         var badValue = Assert.Throws<InvalidDataException>(() => PostgresBinary.Micros([1, 2, 3]));
         Assert.Contains("3 bytes where 8 were expected", badValue.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] Numeric(short weight, ushort sign, short scale, params short[] digits)
+    {
+        var bytes = new byte[8 + 2 * digits.Length];
+        BinaryPrimitives.WriteInt16BigEndian(bytes, (short)digits.Length);
+        BinaryPrimitives.WriteInt16BigEndian(bytes.AsSpan(2), weight);
+        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(4), sign);
+        BinaryPrimitives.WriteInt16BigEndian(bytes.AsSpan(6), scale);
+        for (int i = 0; i < digits.Length; i++) BinaryPrimitives.WriteInt16BigEndian(bytes.AsSpan(8 + 2 * i), digits[i]);
+        return bytes;
+    }
+
+    /// <summary>
+    /// numeric's base-10000 digits to the unscaled value, on both sides of the 16-digit fast path: trailing groups cut
+    /// by the display scale, large weights, leading zero groups, more places than PostgreSQL's own sends (refused).
+    /// </summary>
+    [Fact]
+    public void NumericDigitsBecomeTheUnscaledValue()
+    {
+        static string Decode(byte[] value, int precision, int scale)
+        {
+            var type = new DecimalType(precision, scale);
+            var column = (DecimalColumn)TypedColumn.Create(type, 1);
+            PostgresBinary.AppendNumeric(value, column, type, "n");
+            return column.GetValue(0)!.ToString()!;
+        }
+        Assert.Equal("12345.67", Decode(Numeric(1, 0, 2, 1, 2345, 6700), 12, 2));
+        Assert.Equal("-1.2", Decode(Numeric(0, 0x4000, 1, 1, 2000), 5, 1));
+        Assert.Equal("0.00", Decode(Numeric(0, 0, 2), 12, 2));
+        Assert.Equal("0.00000001", Decode(Numeric(-2, 0, 8, 1), 10, 8));
+        Assert.Equal("1000000000", Decode(Numeric(2, 0, 0, 10), 18, 0));
+        Assert.Equal("1234567890123456789012345678", Decode(Numeric(6, 0, 0, 1234, 5678, 9012, 3456, 7890, 1234, 5678), 28, 0));
+        Assert.Equal("-0.9999999999999999999999999999", Decode(Numeric(-1, 0x4000, 28, 9999, 9999, 9999, 9999, 9999, 9999, 9999), 28, 28));
+        Assert.Equal("99999999.99999999", Decode(Numeric(1, 0, 8, 9999, 9999, 9999, 9999), 16, 8));
+        Assert.Throws<InvalidDataException>(() => Decode(Numeric(0, 0, 1, 1, 2500), 5, 2));
+        Assert.Throws<InvalidDataException>(() => Decode(Numeric(0, 0, 1, 1, 2, 3, 4, 5), 28, 2));
+        Assert.Contains("does not fit decimal(5,2)", Assert.Throws<IngestException>(() => Decode(Numeric(1, 0, 2, 1, 2345, 6700), 5, 2)).Message, StringComparison.Ordinal);
     }
 
     /// <summary>A stream that returns at most a few bytes per read, as a network stream may.</summary>

@@ -106,17 +106,58 @@ internal static class PostgresBinary
     /// <summary>The digits as an integer count of 10^-<paramref name="scale"/>; false past 38 decimal digits.</summary>
     private static bool TryUnscaled(ReadOnlySpan<byte> digits, int count, int weight, int scale, out Int128 unscaled)
     {
+        // The last digit has weight weight - count + 1 (in base 10000); the display scale counts decimal places.
+        long shift = 4L * (weight - count + 1) + scale;
+        if (count <= 4 && shift is >= -18 and <= 18)
+        {
+            // Up to 16 decimal digits (money and most numerics) in a long: no 128-bit division on the common path.
+            long value = 0;
+            for (int i = 0; i < count; i++) value = value * 10_000 + Digit(digits, i);
+            long power = Powers[(int)Math.Abs(shift)];
+            if (shift < 0)
+            {
+                if (value % power != 0) throw PastScale();
+                unscaled = value / power;
+                return true;
+            }
+            if (value <= long.MaxValue / power)
+            {
+                unscaled = value * power;
+                return true;
+            }
+        }
+        return TryUnscaledWide(digits, count, shift, out unscaled);
+    }
+
+    private static readonly long[] Powers = PowersOfTen();
+
+    private static long[] PowersOfTen()
+    {
+        var powers = new long[19];
+        powers[0] = 1;
+        for (int n = 1; n < powers.Length; n++) powers[n] = powers[n - 1] * 10;
+        return powers;
+    }
+
+    private static int Digit(ReadOnlySpan<byte> digits, int i)
+    {
+        int digit = BinaryPrimitives.ReadInt16BigEndian(digits[(2 * i)..]);
+        return digit is >= 0 and <= 9999 ? digit : throw new InvalidDataException($"a numeric base-10000 digit of {digit}");
+    }
+
+    // Digits past the display scale: zero in what PostgreSQL sends; dropping others would round, so refuse them.
+    private static InvalidDataException PastScale() => new("a numeric value with digits past its display scale");
+
+    private static bool TryUnscaledWide(ReadOnlySpan<byte> digits, int count, long shift, out Int128 unscaled)
+    {
         Int128 limit = Int128.MaxValue / 10_000;
         unscaled = 0;
         for (int i = 0; i < count; i++)
         {
-            int digit = BinaryPrimitives.ReadInt16BigEndian(digits[(2 * i)..]);
-            if (digit is < 0 or > 9999) throw new InvalidDataException($"a numeric base-10000 digit of {digit}");
+            int digit = Digit(digits, i);
             if (unscaled > limit) return false;
             unscaled = unscaled * 10_000 + digit;
         }
-        // The last digit has weight weight - count + 1 (in base 10000); the display scale counts decimal places.
-        long shift = 4L * (weight - count + 1) + scale;
         for (; shift > 0; shift--)
         {
             if (unscaled > Int128.MaxValue / 10) return false;
@@ -124,8 +165,7 @@ internal static class PostgresBinary
         }
         for (; shift < 0 && unscaled != 0; shift++)
         {
-            // Digits past the display scale: zero in what PostgreSQL sends; dropping others would round, so refuse them.
-            if (unscaled % 10 != 0) throw new InvalidDataException("a numeric value with digits past its display scale");
+            if (unscaled % 10 != 0) throw PastScale();
             unscaled /= 10;
         }
         return true;
