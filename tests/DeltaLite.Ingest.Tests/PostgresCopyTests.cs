@@ -154,7 +154,7 @@ public sealed class PostgresCopyTests : IAsyncLifetime
             await foreach (var batch in source.ReadAsync(schema, null, null, true, null, default))
             {
                 if (killed) continue;
-                Assert.True(source.ReadThroughCopy);
+                Assert.True(source.ReadThroughRawCopy);
                 await _pg.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = @a", ("a", app));
                 killed = true;
             }

@@ -144,6 +144,16 @@ internal sealed class DecimalColumn(DecimalType type, int capacity) : TypedColum
         Appended();
     }
 
+    /// <summary>Appends an unscaled value when it fits the precision; false (nothing appended) when it does not.</summary>
+    public bool TryAppendUnscaled(Int128 unscaled)
+    {
+        if (Int128.Abs(unscaled) >= _limit) return false;
+        if (Count == _values.Length) Array.Resize(ref _values, _values.Length * 2);
+        _values[Count] = unscaled;
+        Appended();
+        return true;
+    }
+
     /// <summary>Appends a decimal; throws <see cref="OverflowException"/> when it has more places than the scale or too many digits.</summary>
     public void Append(decimal value) => AppendUnscaled(Unscaled(value, DecimalType.Scale));
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using DeltaLite.Ingest.Columns;
 using DeltaLite.Ingest.State;
@@ -8,8 +9,10 @@ using NpgsqlTypes;
 namespace DeltaLite.Ingest.Sql;
 
 /// <summary>
-/// PostgreSQL rows through <c>COPY (SELECT ...) TO STDOUT (FORMAT BINARY)</c>, read with Npgsql's binary exporter
-/// straight into the typed columns: the fast path of <see cref="SqlSource.ReadAsync"/> for PostgreSQL.
+/// PostgreSQL rows through <c>COPY (SELECT ...) TO STDOUT (FORMAT BINARY)</c>, straight into the typed columns: the
+/// fast path of <see cref="SqlSource.ReadAsync"/> for PostgreSQL. The raw stream is decoded by <see cref="Decoders"/>
+/// (<see cref="PostgresBinary"/>); sources with a column those do not read go through Npgsql's binary exporter and
+/// <see cref="Readers"/>.
 /// <para>
 /// COPY takes no bind parameters, and watermark values are never spliced into SQL text: they are set first, as text
 /// parameters of <c>set_config</c> (transaction-local), and the COPY's query reads them back with
@@ -111,6 +114,51 @@ internal static class PostgresCopy
             (TypeKind.String, Json) => (e, b) => ((BytesColumn)b).Append(e.Read<string>(NpgsqlDbType.Json)),
             (TypeKind.String, Jsonb) => (e, b) => ((BytesColumn)b).Append(e.Read<string>(NpgsqlDbType.Jsonb)),
             (TypeKind.String, Uuid) => (e, b) => ((BytesColumn)b).Append(e.Read<Guid>(NpgsqlDbType.Uuid).ToString()),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The decoders of the columns described by <paramref name="oids"/> for COPY's raw binary rows, or null when one
+    /// column has none (then the whole query goes through <see cref="Readers"/>). Each decoder gives exactly the value
+    /// or the error that the column's <see cref="ReaderFor"/> gives for the same bytes (see <see cref="PostgresBinary"/>);
+    /// money stays with the exporter (its units depend on the server's lc_monetary).
+    /// </summary>
+    internal static PostgresBinary.Decoder[]? Decoders(Parquet.Schema schema, IReadOnlyList<uint> oids)
+    {
+        var decoders = new PostgresBinary.Decoder[schema.Fields.Count];
+        for (int c = 0; c < decoders.Length; c++)
+        {
+            var decoder = DecoderFor(schema[c].Type, oids[c], schema[c].Name);
+            if (decoder is null) return null;
+            decoders[c] = decoder;
+        }
+        return decoders;
+    }
+
+    private static PostgresBinary.Decoder? DecoderFor(DataType type, uint oid, string column)
+    {
+        if (type is DecimalType d)
+        {
+            // Wider than System.Decimal: selected as ::text (see ReaderFor), so the bytes are the exact text.
+            if (oid == Numeric && d.Precision > 28) return (v, b) => PostgresBinary.AppendNumericText(v, (DecimalColumn)b, d, column);
+            if (oid == Numeric) return (v, b) => PostgresBinary.AppendNumeric(v, (DecimalColumn)b, d, column);
+            return null;
+        }
+        return (type.Kind, oid) switch
+        {
+            (TypeKind.Int16, Int2) => (v, b) => ((FixedColumn<short>)b).Append(BinaryPrimitives.ReadInt16BigEndian(PostgresBinary.Fixed(v, 2))),
+            (TypeKind.Int32, Int4) => (v, b) => ((FixedColumn<int>)b).Append(BinaryPrimitives.ReadInt32BigEndian(PostgresBinary.Fixed(v, 4))),
+            (TypeKind.Int64, Int8) => (v, b) => ((FixedColumn<long>)b).Append(BinaryPrimitives.ReadInt64BigEndian(PostgresBinary.Fixed(v, 8))),
+            (TypeKind.Float, Float4) => (v, b) => ((FixedColumn<float>)b).Append(BinaryPrimitives.ReadSingleBigEndian(PostgresBinary.Fixed(v, 4))),
+            (TypeKind.Double, Float8) => (v, b) => ((FixedColumn<double>)b).Append(BinaryPrimitives.ReadDoubleBigEndian(PostgresBinary.Fixed(v, 8))),
+            (TypeKind.Boolean, Bool) => (v, b) => ((FixedColumn<bool>)b).Append(PostgresBinary.Fixed(v, 1)[0] != 0),
+            (TypeKind.Date, Date) => (v, b) => ((FixedColumn<int>)b).Append(PostgresBinary.Days(v)),
+            (TypeKind.Timestamp, Timestamp or TimestampTz) => (v, b) => ((FixedColumn<long>)b).Append(PostgresBinary.Micros(v)),
+            (TypeKind.Binary, Bytea) => (v, b) => ((BytesColumn)b).Append(v),
+            (TypeKind.String, Text or Varchar or Bpchar or Json) => (v, b) => ((BytesColumn)b).Append(v),
+            (TypeKind.String, Jsonb) => (v, b) => ((BytesColumn)b).Append(PostgresBinary.Jsonb(v)),
+            (TypeKind.String, Uuid) => (v, b) => PostgresBinary.AppendUuid(v, (BytesColumn)b),
             _ => null,
         };
     }

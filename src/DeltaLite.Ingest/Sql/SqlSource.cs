@@ -218,7 +218,7 @@ public sealed class SqlSource
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await LoadDeclaredTypesAsync(connection, ct).ConfigureAwait(false);
-        ReadThroughCopy = false;
+        ReadThroughCopy = ReadThroughRawCopy = false;
         if (connection is NpgsqlConnection pg)
         {
             // The describe, the watermark settings and the COPY share one transaction (see PostgresCopy).
@@ -233,7 +233,12 @@ public sealed class SqlSource
             }
             await using var transactionScope = transaction;
             var copy = await PrepareCopyAsync(pg, schema, low, high, includeNulls, ct).ConfigureAwait(false);
-            if (copy is { } plan)
+            if (copy is { Decoders: { } decoders } raw)
+            {
+                ReadThroughCopy = ReadThroughRawCopy = true;
+                await foreach (var batch in RawCopyAsync(pg, raw.Sql, decoders, schema, onRows, ct).ConfigureAwait(false)) yield return batch;
+            }
+            else if (copy is { } plan)
             {
                 ReadThroughCopy = true;
                 await foreach (var batch in CopyAsync(pg, plan.Sql, plan.Readers, schema, onRows, ct).ConfigureAwait(false)) yield return batch;
@@ -265,6 +270,12 @@ public sealed class SqlSource
     /// <summary>Whether the last <see cref="ReadAsync"/> read through PostgreSQL's binary COPY (else the data reader).</summary>
     internal bool ReadThroughCopy { get; private set; }
 
+    /// <summary>Whether the last <see cref="ReadAsync"/> decoded COPY's raw binary stream itself (else Npgsql's exporter, when it used COPY).</summary>
+    internal bool ReadThroughRawCopy { get; private set; }
+
+    /// <summary>Whether COPY's raw binary stream may be decoded here (tests turn it off to compare with the exporter).</summary>
+    internal bool RawCopyEnabled { get; set; } = true;
+
     private void CheckColumns(IReadOnlyList<string> names, Parquet.Schema schema)
     {
         // The rows are read in the schema found at the start of the run (some columns may be selected as text).
@@ -276,7 +287,7 @@ public sealed class SqlSource
     /// The COPY statement and column readers for this read, with the watermark bounds set as transaction-local
     /// settings; null when some column or bound is not one the COPY path reads exactly like the data reader.
     /// </summary>
-    private async Task<(string Sql, PostgresCopy.Reader[] Readers)?> PrepareCopyAsync(NpgsqlConnection connection, Parquet.Schema schema,
+    private async Task<(string Sql, PostgresCopy.Reader[] Readers, PostgresBinary.Decoder[]? Decoders)?> PrepareCopyAsync(NpgsqlConnection connection, Parquet.Schema schema,
         WatermarkValue? low, WatermarkValue? high, bool includeNulls, CancellationToken ct)
     {
         var names = new List<string>();
@@ -324,22 +335,18 @@ public sealed class SqlSource
         static string? Setting(string name, (string Text, string Type)? bound) => bound is { } b ? $"(SELECT current_setting('{name}')::{b.Type})" : null;
         string select = Dialect.SelectSql(From, column, low is not null, high is not null, RowVersion, includeNulls, Dialect.SelectList(schema),
             Setting(PostgresCopy.HighSetting, highBound), Setting(PostgresCopy.LowSetting, lowBound));
-        return ($"COPY ({select}) TO STDOUT (FORMAT BINARY)", readers);
+        // Text fields are taken as UTF-8 bytes as they come: only when the server sends UTF-8 (and checked it: not SQL_ASCII).
+        bool utf8 = connection.PostgresParameters.TryGetValue("client_encoding", out var client) && client == "UTF8"
+            && connection.PostgresParameters.TryGetValue("server_encoding", out var server) && server != "SQL_ASCII";
+        var decoders = RawCopyEnabled && utf8 ? PostgresCopy.Decoders(schema, oids) : null;
+        return ($"COPY ({select}) TO STDOUT (FORMAT BINARY)", readers, decoders);
     }
 
     /// <summary>The rows of a COPY in binary, in batches (the same batching, progress and errors as the data reader's).</summary>
     private async IAsyncEnumerable<RecordBatch> CopyAsync(NpgsqlConnection connection, string sql, PostgresCopy.Reader[] readers, Parquet.Schema schema,
         Action<long>? onRows, [EnumeratorCancellation] CancellationToken ct)
     {
-        NpgsqlBinaryExporter exporter;
-        try
-        {
-            exporter = await connection.BeginBinaryExportAsync(sql, ct).ConfigureAwait(false);
-        }
-        catch (DbException e)
-        {
-            throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
-        }
+        var exporter = await StartCopyAsync(connection.BeginBinaryExportAsync(sql, ct)).ConfigureAwait(false);
         try
         {
             // No practical time limit between rows (the data reader's CommandTimeout = 0): a query may take long to its
@@ -348,10 +355,7 @@ public sealed class SqlSource
             exporter.Timeout = TimeSpan.FromDays(1);
             var rows = BatchesAsync(schema, async row =>
             {
-                int columns = await exporter.StartRowAsync(ct).ConfigureAwait(false);
-                if (columns < 0) return false;
-                if (columns != readers.Length) throw new IngestException($"{Description}: row {row} has {columns} columns, expected {readers.Length}.");
-                return true;
+                return CopyRow(await exporter.StartRowAsync(ct).ConfigureAwait(false), row, readers.Length);
             }, (c, column) =>
             {
                 if (exporter.IsNull)
@@ -365,14 +369,72 @@ public sealed class SqlSource
         }
         finally
         {
-            // Stopping early cancels the COPY; on a broken connection there is nothing left to close.
-            try
+            // Stopping early cancels the COPY.
+            await CloseCopyAsync(exporter.DisposeAsync).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The rows of a COPY in binary, decoded from its raw stream straight into the columns (<see cref="CopyTupleReader"/>,
+    /// <see cref="PostgresBinary"/>), in the same batches, progress and errors as <see cref="CopyAsync"/>'s.
+    /// </summary>
+    private async IAsyncEnumerable<RecordBatch> RawCopyAsync(NpgsqlConnection connection, string sql, PostgresBinary.Decoder[] decoders, Parquet.Schema schema,
+        Action<long>? onRows, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var stream = await StartCopyAsync(connection.BeginRawBinaryCopyAsync(sql, ct)).ConfigureAwait(false);
+        var tuples = new CopyTupleReader(stream);
+        try
+        {
+            // No practical time limit between reads (see CopyAsync).
+            stream.ReadTimeout = (int)TimeSpan.FromDays(1).TotalMilliseconds;
+            var rows = BatchesAsync(schema, async row =>
             {
-                await exporter.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is DbException or IOException or InvalidOperationException or ObjectDisposedException)
+                return CopyRow(await tuples.NextAsync(ct).ConfigureAwait(false), row, decoders.Length);
+            }, (c, column) =>
             {
-            }
+                if (tuples.IsNull(c)) column.AppendNull();
+                else decoders[c](tuples.Value(c), column);
+            }, e => e is DbException or IOException or InvalidDataException, onRows);
+            await foreach (var batch in rows.ConfigureAwait(false)) yield return batch;
+        }
+        finally
+        {
+            // Stopping early cancels the COPY (disposing the raw stream would read it to its end).
+            await CloseCopyAsync(async () =>
+            {
+                if (!tuples.Finished) await stream.CancelAsync().ConfigureAwait(false);
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            tuples.Dispose();
+        }
+    }
+
+    /// <summary>Starts a COPY: a failing query (a bad source query, a missing table) is an IngestException.</summary>
+    private async Task<T> StartCopyAsync<T>(Task<T> start)
+    {
+        try
+        {
+            return await start.ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+        }
+    }
+
+    /// <summary>Whether a COPY tuple of <paramref name="columns"/> fields (-1: the end) is a row of the expected width.</summary>
+    private bool CopyRow(int columns, long row, int expected) =>
+        columns >= 0 && (columns == expected ? true : throw new IngestException($"{Description}: row {row} has {columns} columns, expected {expected}."));
+
+    /// <summary>Ends a COPY early or late; on a broken connection there is nothing left to close.</summary>
+    private static async Task CloseCopyAsync(Func<ValueTask> close)
+    {
+        try
+        {
+            await close().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
         }
     }
 

@@ -14,6 +14,10 @@ internal sealed class PgSchema : IAsyncDisposable
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } cs ? cs
             : throw new InvalidOperationException($"{Variable} is not set: these tests need a PostgreSQL server; run them through scripts/test.sh, which starts one and exports {Variable}.");
 
+    // As in a DeltaLite process (PostgresDialect.CreateConnection sets it before its first connection): this test
+    // process's own connections come first, and Npgsql reads the switch once.
+    static PgSchema() => AppContext.SetSwitch("Npgsql.DisableDateTimeInfinityConversions", true);
+
     private PgSchema(string name) => Name = name;
 
     /// <summary>The schema's name (lower case, unquoted-safe).</summary>
