@@ -53,15 +53,19 @@ internal sealed class CsvFileReader : IAsyncDisposable
     /// <summary>The header's column names (empty for an empty file).</summary>
     public string[] Header { get; private set; } = [];
 
-    /// <summary>Whether the file is read in blocks on several cores (false: sequentially).</summary>
-    public bool Parallel => _sequential is null;
+    /// <summary>Blocks given to workers so far.</summary>
+    public int Blocks { get; private set; }
+
+    /// <summary>Whether the file, or its rest after some blocks, was read sequentially.</summary>
+    public bool ReadSequentially { get; private set; }
 
     /// <summary>
-    /// Opens <paramref name="stream"/> (UTF-8 checked) and reads its header. Blocks are buffers of
+    /// Opens <paramref name="stream"/> (UTF-8 checked) and reads its header; without a <paramref name="separator"/> to
+    /// cut blocks with, the file is read sequentially. Blocks are buffers of
     /// <paramref name="pool"/> (the header, then records); <paramref name="inFlight"/> is how many blocks may be parsed
     /// or wait at once.
     /// </summary>
-    public static async Task<CsvFileReader> OpenAsync(Stream stream, char separator, Func<List<CsvMalformedRecord>, CsvReaderOptions> options,
+    public static async Task<CsvFileReader> OpenAsync(Stream stream, char? separator, Func<List<CsvMalformedRecord>, CsvReaderOptions> options,
         CsvBlockPool pool, int inFlight, CancellationToken ct)
     {
         try
@@ -69,7 +73,7 @@ internal sealed class CsvFileReader : IAsyncDisposable
             var buffer = new byte[Math.Min(ReadSize, pool.Size / 2)];
             int filled = 0, headerEnd = 0;
             bool ended = false, found = false, irregular = false;
-            var scanner = CsvRecordScanner.CanScan(separator) ? new CsvRecordScanner((byte)separator) : null;
+            var scanner = separator is { } s && CsvRecordScanner.CanScan(s) ? new CsvRecordScanner((byte)s) : null;
             // Read until the header record ends (or fills half a block, or the scanner cannot go on).
             while (scanner is not null && !found && !irregular && !ended && filled < pool.Size / 2)
             {
@@ -126,6 +130,7 @@ internal sealed class CsvFileReader : IAsyncDisposable
     {
         if (_sequential is not null)
         {
+            ReadSequentially = true;
             foreach (var piece in rows.Parse(_sequential, _sequentialMalformed!, 0, ct)) yield return piece;
             yield break;
         }
@@ -171,6 +176,7 @@ internal sealed class CsvFileReader : IAsyncDisposable
                 {
                     long offset = blockLine - (_headerLines + 1);
                     var memory = block.AsMemory(0, h + end);
+                    Blocks++;
                     queue.Enqueue((Task.Run(() => ParseBlock(rows, memory, offset, stop.Token), CancellationToken.None), block));
                 }
                 else
@@ -203,6 +209,7 @@ internal sealed class CsvFileReader : IAsyncDisposable
                 if (sequential)
                 {
                     // The rest of the file, read on from the last record boundary known good.
+                    ReadSequentially = true;
                     var malformed = new List<CsvMalformedRecord>();
                     var rest = new byte[h + _carryLength];
                     _header.CopyTo(rest, 0);

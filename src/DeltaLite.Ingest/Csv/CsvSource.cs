@@ -43,6 +43,15 @@ public sealed class CsvSource
     /// <summary>How many blocks may be parsed or wait at once (bounds the memory of a read).</summary>
     internal int BlocksInFlight { get; init; } = 3;
 
+    /// <summary>Reads each file with one reader, on one core (the reference the block reading is tested against).</summary>
+    internal bool Sequential { get; init; }
+
+    /// <summary>Blocks parsed on workers in the reads so far.</summary>
+    internal int BlocksParsed { get; private set; }
+
+    /// <summary>Files read sequentially (wholly, or their rest after some blocks) in the reads so far.</summary>
+    internal int SequentialReads { get; private set; }
+
     private char Separator => _job.Delimiter.Length == 1 ? _job.Delimiter[0] : throw new IngestException($"The delimiter must be one character, not '{_job.Delimiter}'.");
 
     /// <summary>Rows rejected to the quarantine file in the last read.</summary>
@@ -170,7 +179,7 @@ public sealed class CsvSource
                 CsvFileReader reader;
                 try
                 {
-                    reader = await CsvFileReader.OpenAsync(OpenStream(info), Separator, Options, pool, BlocksInFlight, ct).ConfigureAwait(false);
+                    reader = await CsvFileReader.OpenAsync(OpenStream(info), Sequential ? null : Separator, Options, pool, BlocksInFlight, ct).ConfigureAwait(false);
                 }
                 catch (InvalidUtf8Exception e)
                 {
@@ -199,40 +208,49 @@ public sealed class CsvSource
                 // Pieces of rows come in file order; they are cut into batches of exactly BatchSize rows (a batch may end at the file's end).
                 TypedColumn[]? pending = null;
                 int n = 0;
-                await foreach (var piece in reader.PiecesAsync(rows, _job.BatchSize, ct).ConfigureAwait(false))
+                try
                 {
-                    if (piece.Rejects is not null)
+                    await foreach (var piece in reader.PiecesAsync(rows, _job.BatchSize, ct).ConfigureAwait(false))
                     {
-                        rejects ??= OpenRejects();
-                        foreach (var line in piece.Rejects) await rejects.WriteLineAsync(line).ConfigureAwait(false);
-                        RejectedRows += piece.Rejects.Count;
-                    }
-                    if (piece.MaxWatermark is not null && (MaxWatermark is null || piece.MaxWatermark.CompareTo(MaxWatermark) > 0)) MaxWatermark = piece.MaxWatermark;
-                    int taken = 0, count = piece.Rows;
-                    if (n == 0 && count == _job.BatchSize)
-                    {
-                        // A whole batch as it was parsed: no copy.
-                        total += count;
-                        onRows?.Invoke(total, relative);
-                        yield return new RecordBatch(schema, piece.Columns.Select(c => c.BuildLast()).ToArray(), count);
-                        taken = count;
-                    }
-                    while (taken < count)
-                    {
-                        pending ??= schema.Fields.Select(f => TypedColumn.Create(f.Type, _job.BatchSize)).ToArray();
-                        int k = Math.Min(count - taken, _job.BatchSize - n);
-                        for (int c = 0; c < pending.Length; c++) pending[c].AppendFrom(piece.Columns[c], taken, k);
-                        taken += k;
-                        n += k;
-                        if (n == _job.BatchSize)
+                        ct.ThrowIfCancellationRequested();
+                        if (piece.Rejects is not null)
                         {
-                            total += n;
-                            onRows?.Invoke(total, relative);
-                            yield return new RecordBatch(schema, pending.Select(c => c.Build()).ToArray(), n);
-                            n = 0;
+                            rejects ??= OpenRejects();
+                            foreach (var line in piece.Rejects) await rejects.WriteLineAsync(line).ConfigureAwait(false);
+                            RejectedRows += piece.Rejects.Count;
                         }
+                        if (piece.MaxWatermark is not null && (MaxWatermark is null || piece.MaxWatermark.CompareTo(MaxWatermark) > 0)) MaxWatermark = piece.MaxWatermark;
+                        int taken = 0, count = piece.Rows;
+                        if (n == 0 && count == _job.BatchSize)
+                        {
+                            // A whole batch as it was parsed: no copy.
+                            total += count;
+                            onRows?.Invoke(total, relative);
+                            yield return new RecordBatch(schema, piece.Columns.Select(c => c.BuildLast()).ToArray(), count);
+                            taken = count;
+                        }
+                        while (taken < count)
+                        {
+                            pending ??= schema.Fields.Select(f => TypedColumn.Create(f.Type, _job.BatchSize)).ToArray();
+                            int k = Math.Min(count - taken, _job.BatchSize - n);
+                            for (int c = 0; c < pending.Length; c++) pending[c].AppendFrom(piece.Columns[c], taken, k);
+                            taken += k;
+                            n += k;
+                            if (n == _job.BatchSize)
+                            {
+                                total += n;
+                                onRows?.Invoke(total, relative);
+                                yield return new RecordBatch(schema, pending.Select(c => c.Build()).ToArray(), n);
+                                n = 0;
+                            }
+                        }
+                        if (piece.Failure is not null) throw piece.Failure;
                     }
-                    if (piece.Failure is not null) throw piece.Failure;
+                }
+                finally
+                {
+                    BlocksParsed += reader.Blocks;
+                    if (reader.ReadSequentially) SequentialReads++;
                 }
                 if (n > 0)
                 {
