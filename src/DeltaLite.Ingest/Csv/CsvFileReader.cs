@@ -134,7 +134,7 @@ internal sealed class CsvFileReader : IAsyncDisposable
             foreach (var piece in rows.Parse(_sequential, _sequentialMalformed!, 0, ct)) yield return piece;
             yield break;
         }
-        var queue = new Queue<(Task<List<CsvPiece>> Task, byte[] Block)>();
+        var queue = new Queue<Task<List<CsvPiece>>>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         long line = _headerLines + 1, records = 0;
         try
@@ -175,9 +175,9 @@ internal sealed class CsvFileReader : IAsyncDisposable
                 if (count > 0)
                 {
                     long offset = blockLine - (_headerLines + 1);
-                    var memory = block.AsMemory(0, h + end);
+                    int length = h + end;
                     Blocks++;
-                    queue.Enqueue((Task.Run(() => ParseBlock(rows, memory, offset, stop.Token), CancellationToken.None), block));
+                    queue.Enqueue(Task.Run(() => ParseBlock(rows, block, length, offset, stop.Token), CancellationToken.None));
                 }
                 else
                 {
@@ -188,16 +188,7 @@ internal sealed class CsvFileReader : IAsyncDisposable
                 // Emit the oldest blocks: all of them at the end, else while too many are in flight.
                 while (queue.Count > 0 && (done || sequential || queue.Count >= _inFlight))
                 {
-                    var (task, used) = queue.Dequeue();
-                    List<CsvPiece> pieces;
-                    try
-                    {
-                        pieces = await task.ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _pool.Return(used);
-                    }
+                    var pieces = await queue.Dequeue().ConfigureAwait(false);
                     foreach (var piece in pieces)
                     {
                         yield return piece;
@@ -227,27 +218,32 @@ internal sealed class CsvFileReader : IAsyncDisposable
             await stop.CancelAsync().ConfigureAwait(false);
             while (queue.Count > 0)
             {
-                var (task, used) = queue.Dequeue();
                 try
                 {
-                    await task.ConfigureAwait(false);
+                    await queue.Dequeue().ConfigureAwait(false);
                 }
                 catch (Exception)
                 {
                     // The reader is being abandoned: the worker's own failure no longer matters.
                 }
-                _pool.Return(used);
             }
         }
     }
 
-    /// <summary>One block (the header, then whole records) parsed on a worker.</summary>
-    private List<CsvPiece> ParseBlock(CsvRowParser rows, ReadOnlyMemory<byte> block, long lineOffset, CancellationToken ct)
+    /// <summary>One block (the header, then whole records) parsed on a worker, which then gives the buffer back.</summary>
+    private List<CsvPiece> ParseBlock(CsvRowParser rows, byte[] block, int length, long lineOffset, CancellationToken ct)
     {
-        var malformed = new List<CsvMalformedRecord>();
-        using var csv = CsvReader.Create(block, _options(malformed));
-        csv.ReadHeader();
-        return rows.Parse(csv, malformed, lineOffset, ct).ToList();
+        try
+        {
+            var malformed = new List<CsvMalformedRecord>();
+            using var csv = CsvReader.Create(block.AsMemory(0, length), _options(malformed));
+            csv.ReadHeader();
+            return rows.Parse(csv, malformed, lineOffset, ct).ToList();
+        }
+        finally
+        {
+            _pool.Return(block);
+        }
     }
 
     public async ValueTask DisposeAsync()
