@@ -204,6 +204,19 @@ public sealed class CsvBlockReadTests : IDisposable
         Assert.Equal(1, source.SequentialReads);
     }
 
+    [Theory]
+    [InlineData("\n\n")]
+    [InlineData("\r\n")]
+    public async Task BlankLinesBeforeTheHeaderReadLikeOneReader(string blank)
+    {
+        string file = WriteCsv("blank", blank + Generate(100, "\n"));
+        var job = Job(file, batchSize: 7);
+        var (expected, _) = await ReadAsync(job, sequential: true);
+        var (actual, _) = await ReadAsync(job, sequential: false, 512);
+        Assert.Contains("[7 rows]", expected.Batches);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public async Task WatermarkFilteringAndMaximumMatchOneReader()
     {

@@ -84,7 +84,8 @@ internal sealed class CsvFileReader : IAsyncDisposable
                 if (filled >= 4 && IsWideText(buffer)) break;
                 found = scanner.Scan(buffer.AsSpan(Bom(buffer, filled), filled - Bom(buffer, filled)), ended, 1, out headerEnd, out irregular) == 1;
             }
-            if (found && !IsWideText(buffer))
+            // A blank first line (the reader skips blank lines before the header) is left to the sequential reader too.
+            if (found && !IsWideText(buffer) && buffer[Bom(buffer, filled)] is not ((byte)'\r' or (byte)'\n'))
             {
                 int bom = Bom(buffer, filled);
                 byte[] header = buffer.AsSpan(bom, headerEnd).ToArray();
