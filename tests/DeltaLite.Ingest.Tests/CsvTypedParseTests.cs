@@ -20,6 +20,8 @@ public sealed class CsvTypedParseTests : IDisposable
     public static TheoryData<string, string, string> Values => new()
     {
         { "long", "42", "" }, { "long", "-9223372036854775808", "" }, { "long", "+7", "" }, { "long", " 12 ", "" }, { "long", "1,234", "" },
+        { "long", "007", "" }, { "long", "-0", "" }, { "long", "123456789012345678", "" }, { "long", "-1234567890123456789", "" }, { "long", "-", "" },
+        { "long", "+", "" }, { "long", "1-", "" }, { "long", "1.0", "" }, { "integer", "2147483647", "" }, { "integer", "-2147483649", "" }, { "integer", "+0012", "" },
         { "integer", "-2147483648", "" }, { "integer", "2147483648", "" }, { "short", "-32768", "" }, { "byte", "-128", "" }, { "byte", "128", "" },
         { "double", "1.5", "" }, { "double", "-2.5e-3", "" }, { "double", "1,234.5", "" }, { "double", "NaN", "" }, { "float", "3.25", "" },
         { "decimal(10,2)", "12.34", "" }, { "decimal(10,2)", "-0.5", "" }, { "decimal(10,2)", "12.345", "" }, { "decimal(10,2)", "12.340", "" },

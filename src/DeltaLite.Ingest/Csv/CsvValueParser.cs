@@ -61,7 +61,11 @@ internal sealed class CsvValueParser
                     return true;
                 }
             case FixedColumn<long> l:
-                return TryNumber(l, utf8, NumberStyles.AllowLeadingSign);
+                {
+                    if (!TryPlainInteger(utf8, out long v)) return TryNumber(l, utf8, NumberStyles.AllowLeadingSign);
+                    l.Append(v);
+                    return true;
+                }
             case FixedColumn<int> i when column.Type.Kind == TypeKind.Date:
                 {
                     if (!ColumnReaders.TryFastDate(utf8, out var date)) return false;
@@ -69,7 +73,11 @@ internal sealed class CsvValueParser
                     return true;
                 }
             case FixedColumn<int> i:
-                return TryNumber(i, utf8, NumberStyles.AllowLeadingSign);
+                {
+                    if (!TryPlainInteger(utf8, out long v) || v is < int.MinValue or > int.MaxValue) return TryNumber(i, utf8, NumberStyles.AllowLeadingSign);
+                    i.Append((int)v);
+                    return true;
+                }
             case FixedColumn<short> s:
                 return TryNumber(s, utf8, NumberStyles.AllowLeadingSign);
             case FixedColumn<sbyte> b:
@@ -143,6 +151,27 @@ internal sealed class CsvValueParser
         Int128 unscaled = value;
         for (int p = Math.Max(places, 0); p < scale; p++) unscaled *= 10;
         column.AppendUnscaled(negative ? -unscaled : unscaled);
+        return true;
+    }
+
+    /// <summary>A plain integer (an optional sign and up to 18 digits); anything else is left to the type's TryParse.</summary>
+    private bool TryPlainInteger(ReadOnlySpan<byte> utf8, out long value)
+    {
+        value = 0;
+        if (_minus == 0) return false;
+        int i = 0;
+        bool negative = false;
+        if (utf8[0] == _minus) (negative, i) = (true, 1);
+        else if (utf8[0] == _plus) i = 1;
+        if (i == utf8.Length || utf8.Length - i > 18) return false;
+        long v = 0;
+        for (; i < utf8.Length; i++)
+        {
+            uint digit = (uint)(utf8[i] - '0');
+            if (digit > 9) return false;
+            v = v * 10 + digit;
+        }
+        value = negative ? -v : v;
         return true;
     }
 
