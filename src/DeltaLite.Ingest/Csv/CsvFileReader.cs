@@ -154,7 +154,10 @@ internal sealed class CsvFileReader : IAsyncDisposable
                     int n;
                     try
                     {
-                        n = await _stream.ReadAsync(block.AsMemory(h + filled, Math.Min(ReadSize, room - filled)), ct).ConfigureAwait(false);
+                        // Read synchronously: this runs on the read-ahead's task, and an asynchronous file read would
+                        // wait for a thread-pool thread, which the block workers keep busy.
+                        ct.ThrowIfCancellationRequested();
+                        n = _stream.Read(block, h + filled, Math.Min(ReadSize, room - filled));
                     }
                     catch (InvalidUtf8Exception e)
                     {
