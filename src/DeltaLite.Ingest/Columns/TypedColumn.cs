@@ -19,8 +19,11 @@ internal abstract class TypedColumn
     /// <summary>Values appended since the last <see cref="Build"/>.</summary>
     public int Count { get; private set; }
 
-    /// <summary>A column for <paramref name="type"/> with room for <paramref name="capacity"/> values before it grows.</summary>
-    public static TypedColumn Create(DataType type, int capacity) => type switch
+    /// <summary>
+    /// A column for <paramref name="type"/> with room for <paramref name="capacity"/> values before it grows (and, for
+    /// strings and binary values, for <paramref name="dataBytes"/> bytes when given).
+    /// </summary>
+    public static TypedColumn Create(DataType type, int capacity, int dataBytes = 0) => type switch
     {
         DecimalType d => new DecimalColumn(d, capacity),
         _ => type.Kind switch
@@ -32,7 +35,7 @@ internal abstract class TypedColumn
             TypeKind.Int64 or TypeKind.Timestamp => new FixedColumn<long>(type, capacity),
             TypeKind.Float => new FixedColumn<float>(type, capacity),
             TypeKind.Double => new FixedColumn<double>(type, capacity),
-            TypeKind.String or TypeKind.Binary => new BytesColumn(type, capacity),
+            TypeKind.String or TypeKind.Binary => new BytesColumn(type, capacity, dataBytes),
             _ => new ObjectColumn(type),
         },
     };
@@ -69,13 +72,44 @@ internal abstract class TypedColumn
         Count = count;
     }
 
+    /// <summary>Appends the values <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> of <paramref name="source"/>, a column of the same type.</summary>
+    public void AppendFrom(TypedColumn source, int start, int count)
+    {
+        if (source.GetType() != GetType() || start < 0 || count < 0 || start + count > source.Count) throw new ArgumentOutOfRangeException(nameof(source));
+        CopyValues(source, start, count);
+        if (_validity is not null || source._validity is not null)
+        {
+            if (_validity is null)
+            {
+                _validity = new bool[Math.Max(Math.Max(16, Capacity), Count + count)];
+                Array.Fill(_validity, true, 0, Count);
+            }
+            else if (_validity.Length < Count + count) Array.Resize(ref _validity, Math.Max(Count + count, _validity.Length * 2));
+            if (source._validity is null) Array.Fill(_validity, true, Count, count);
+            else Array.Copy(source._validity, start, _validity, Count, count);
+        }
+        Count += count;
+    }
+
     /// <summary>The value at <paramref name="index"/> as the codec's vectors give it (for the rare per-row uses: watermarks).</summary>
     public object? GetValue(int index) => _validity is not null && !_validity[index] ? null : GetStored(index);
 
     /// <summary>The vector of the values appended so far; the column starts empty again with fresh storage.</summary>
     public ColumnVector Build()
     {
-        var vector = BuildVector(Count, _validity);
+        var vector = BuildVector(Count, _validity, renew: true);
+        _validity = null;
+        Count = 0;
+        return vector;
+    }
+
+    /// <summary>
+    /// The vector of the values appended; the column gives its storage to the vector (no fresh storage is allocated)
+    /// and may not be appended to afterwards.
+    /// </summary>
+    public ColumnVector BuildLast()
+    {
+        var vector = BuildVector(Count, _validity, renew: false);
         _validity = null;
         Count = 0;
         return vector;
@@ -87,9 +121,12 @@ internal abstract class TypedColumn
 
     protected abstract void TruncateValues(int count);
 
+    /// <summary>Stores <paramref name="count"/> values of <paramref name="source"/> (same type) from index <see cref="Count"/> on.</summary>
+    protected abstract void CopyValues(TypedColumn source, int start, int count);
+
     protected abstract object? GetStored(int index);
 
-    protected abstract ColumnVector BuildVector(int count, bool[]? validity);
+    protected abstract ColumnVector BuildVector(int count, bool[]? validity, bool renew);
 }
 
 /// <summary>Fixed-width values (integers, floats, booleans, dates as days, timestamps as micros).</summary>
@@ -112,14 +149,20 @@ internal sealed class FixedColumn<T>(DataType type, int capacity) : TypedColumn(
         _values[Count] = default;
     }
 
+    protected override void CopyValues(TypedColumn source, int start, int count)
+    {
+        if (_values.Length < Count + count) Array.Resize(ref _values, Math.Max(Count + count, _values.Length * 2));
+        Array.Copy(((FixedColumn<T>)source)._values, start, _values, Count, count);
+    }
+
     protected override void TruncateValues(int count) { }
 
     protected override object? GetStored(int index) => new PrimitiveVector<T>(Type, _values, Count).GetValue(index);
 
-    protected override ColumnVector BuildVector(int count, bool[]? validity)
+    protected override ColumnVector BuildVector(int count, bool[]? validity, bool renew)
     {
         var vector = new PrimitiveVector<T>(Type, _values, count, validity);
-        _values = new T[_values.Length];
+        _values = renew ? new T[_values.Length] : [];
         return vector;
     }
 }
@@ -196,23 +239,32 @@ internal sealed class DecimalColumn(DecimalType type, int capacity) : TypedColum
         _values[Count] = 0;
     }
 
+    protected override void CopyValues(TypedColumn source, int start, int count)
+    {
+        if (_values.Length < Count + count) Array.Resize(ref _values, Math.Max(Count + count, _values.Length * 2));
+        Array.Copy(((DecimalColumn)source)._values, start, _values, Count, count);
+    }
+
     protected override void TruncateValues(int count) { }
 
     protected override object? GetStored(int index) => ValueConverters.ToDecimal(_values[index], DecimalType.Scale);
 
-    protected override ColumnVector BuildVector(int count, bool[]? validity)
+    protected override ColumnVector BuildVector(int count, bool[]? validity, bool renew)
     {
         var vector = new DecimalVector(DecimalType, _values, count, validity);
-        _values = new Int128[_values.Length];
+        _values = renew ? new Int128[_values.Length] : [];
         return vector;
     }
 }
 
 /// <summary>Strings (UTF-8) and binary values, in one data buffer with offsets.</summary>
-internal sealed class BytesColumn(DataType type, int capacity) : TypedColumn(type)
+internal sealed class BytesColumn(DataType type, int capacity, int dataBytes = 0) : TypedColumn(type)
 {
     private int[] _offsets = new int[Math.Max(16, capacity) + 1];
-    private byte[] _data = new byte[Math.Max(256, capacity * 8)];
+    private byte[] _data = new byte[Math.Max(256, dataBytes > 0 ? dataBytes : capacity * 8)];
+
+    /// <summary>The bytes of the values appended so far.</summary>
+    public int DataBytes => _offsets[Count];
 
     protected override int Capacity => _offsets.Length - 1;
 
@@ -247,17 +299,27 @@ internal sealed class BytesColumn(DataType type, int capacity) : TypedColumn(typ
         _offsets[Count + 1] = _offsets[Count];
     }
 
+    protected override void CopyValues(TypedColumn source, int start, int count)
+    {
+        var from = (BytesColumn)source;
+        int first = from._offsets[start], bytes = from._offsets[start + count] - first, at = _offsets[Count];
+        if (_offsets.Length < Count + count + 1) Array.Resize(ref _offsets, Math.Max(Count + count + 1, _offsets.Length * 2));
+        if (_data.Length < at + bytes) Array.Resize(ref _data, Math.Max(at + bytes, _data.Length * 2));
+        Array.Copy(from._data, first, _data, at, bytes);
+        for (int i = 1; i <= count; i++) _offsets[Count + i] = from._offsets[start + i] - first + at;
+    }
+
     protected override void TruncateValues(int count) { }
 
     protected override object? GetStored(int index) => new BinaryVector(Type, _offsets, _data, Count).GetValue(index);
 
-    protected override ColumnVector BuildVector(int count, bool[]? validity)
+    protected override ColumnVector BuildVector(int count, bool[]? validity, bool renew)
     {
         var vector = new BinaryVector(Type, _offsets, _data, count, validity);
         // The next batch starts with room for as many bytes as this one used.
         int used = _offsets[count];
-        _offsets = new int[_offsets.Length];
-        _data = new byte[Math.Max(256, used + used / 8)];
+        _offsets = renew ? new int[_offsets.Length] : [0];
+        _data = renew ? new byte[Math.Max(256, used + used / 8)] : [];
         return vector;
     }
 }
@@ -277,11 +339,13 @@ internal sealed class ObjectColumn(DataType type) : TypedColumn(type)
 
     protected override void AppendDefault() => _values.Add(null);
 
+    protected override void CopyValues(TypedColumn source, int start, int count) => _values.AddRange(((ObjectColumn)source)._values.GetRange(start, count));
+
     protected override void TruncateValues(int count) => _values.RemoveRange(count, _values.Count - count);
 
     protected override object? GetStored(int index) => _values[index];
 
-    protected override ColumnVector BuildVector(int count, bool[]? validity)
+    protected override ColumnVector BuildVector(int count, bool[]? validity, bool renew)
     {
         var builder = ColumnBuilder.Create(Type);
         foreach (var v in _values) builder.Append(v);

@@ -20,7 +20,6 @@ public sealed class CsvSource
     private readonly IngestJob _job;
     private readonly CultureInfo _culture;
     private readonly string _root;
-    private CsvValueParser? _parser;
 
     public CsvSource(IngestJob job)
     {
@@ -37,6 +36,23 @@ public sealed class CsvSource
     }
 
     public string Description => $"csv:{_job.Path}";
+
+    /// <summary>The size of the blocks a file is cut into to parse on several cores (small in tests, to put block edges everywhere).</summary>
+    internal int BlockBytes { get; init; } = 4 << 20;
+
+    /// <summary>How many blocks may be parsed or wait at once (bounds the memory of a read).</summary>
+    internal int BlocksInFlight { get; init; } = 3;
+
+    /// <summary>Reads each file with one reader, on one core (the reference the block reading is tested against).</summary>
+    internal bool Sequential { get; init; }
+
+    /// <summary>Blocks parsed on workers in the reads so far.</summary>
+    internal int BlocksParsed { get; private set; }
+
+    /// <summary>Files read sequentially (wholly, or their rest after some blocks) in the reads so far.</summary>
+    internal int SequentialReads { get; private set; }
+
+    private char Separator => _job.Delimiter.Length == 1 ? _job.Delimiter[0] : throw new IngestException($"The delimiter must be one character, not '{_job.Delimiter}'.");
 
     /// <summary>Rows rejected to the quarantine file in the last read.</summary>
     public long RejectedRows { get; private set; }
@@ -76,7 +92,7 @@ public sealed class CsvSource
             .OrderBy(f => f.Item1, StringComparer.Ordinal).ToList();
     }
 
-    private static BadRowException NotUtf8(FileInfo file, InvalidUtf8Exception e) => new($"{file.FullName}, {e.Message}.", file.FullName, e.Line, null);
+    private static BadRowException NotUtf8(FileInfo file, InvalidUtf8Exception e) => CsvRowParser.NotUtf8(file.FullName, e);
 
     private static Stream OpenStream(FileInfo file)
     {
@@ -88,7 +104,7 @@ public sealed class CsvSource
     /// <summary>Reader options: malformed quoting and ragged rows are reported (not silently repaired) into <paramref name="malformed"/>.</summary>
     private CsvReaderOptions Options(List<CsvMalformedRecord> malformed) => new()
     {
-        Separator = _job.Delimiter.Length == 1 ? _job.Delimiter[0] : throw new IngestException($"The delimiter must be one character, not '{_job.Delimiter}'."),
+        Separator = Separator,
         HasHeader = true,
         TrackLineNumbers = true,
         FormatProvider = _culture,
@@ -98,8 +114,6 @@ public sealed class CsvSource
         MaxRecordSize = 64 << 20,
         DetectSeparatorHint = false,
     };
-
-    private static string Shorten(string s) => s.Length <= 80 ? s.ReplaceLineEndings(" ") : s[..80].ReplaceLineEndings(" ") + "...";
 
     /// <summary>Infers the schema from the first rows of the first file (header names, value types).</summary>
     public Parquet.Schema InferSchema(FileInfo file, int sampleRows = 1000)
@@ -123,7 +137,7 @@ public sealed class CsvSource
         }
         catch (CsvFormatException e)
         {
-            throw new BadRowException($"{file.FullName}, line {e.LineNumber}: {OneLine(e.Message)}", file.FullName, e.LineNumber, null);
+            throw new BadRowException($"{file.FullName}, line {e.LineNumber}: {CsvRowParser.OneLine(e.Message)}", file.FullName, e.LineNumber, null);
         }
         catch (DecoderFallbackException e)
         {
@@ -157,21 +171,22 @@ public sealed class CsvSource
     {
         long total = 0;
         StreamWriter? rejects = null;
+        var pool = new CsvFileReader.CsvBlockPool(BlockBytes);
         try
         {
             foreach (var (relative, info) in files)
             {
-                var malformed = new List<CsvMalformedRecord>();
-                using var csv = CsvReader.Create(OpenStream(info), Options(malformed), leaveOpen: false);
+                CsvFileReader reader;
                 try
                 {
-                    csv.ReadHeader();
+                    reader = await CsvFileReader.OpenAsync(OpenStream(info), Sequential ? null : Separator, Options, pool, BlocksInFlight, ct).ConfigureAwait(false);
                 }
                 catch (InvalidUtf8Exception e)
                 {
                     throw NotUtf8(info, e);
                 }
-                var header = csv.Headers.ToArray();
+                await using var _ = reader.ConfigureAwait(false);
+                var header = reader.Header;
                 if (header.Length == 0) continue; // an empty file holds no rows
                 CheckHeader(header, info.FullName);
                 // Map schema columns to CSV columns by name (case-insensitive).
@@ -189,79 +204,59 @@ public sealed class CsvSource
                 if (_job.WatermarkColumn is not null && watermarkIndex < 0)
                     throw new IngestException($"{info.FullName}: the watermark column '{_job.WatermarkColumn}' is not in the schema.");
 
-                var columns = schema.Fields.Select(f => TypedColumn.Create(f.Type, _job.BatchSize)).ToArray();
+                var rows = new CsvRowParser(_job, _culture, schema, map, header.Length, watermarkIndex, low, info.FullName, relative);
+                // Pieces of rows come in file order; they are cut into batches of exactly BatchSize rows (a batch may end at the file's end).
+                TypedColumn[]? pending = null;
                 int n = 0;
-                while (true)
+                try
                 {
-                    bool more;
-                    try
+                    await foreach (var piece in reader.PiecesAsync(rows, _job.BatchSize, ct).ConfigureAwait(false))
                     {
-                        more = await csv.ReadAsync(ct).ConfigureAwait(false);
-                    }
-                    catch (CsvFormatException e)
-                    {
-                        throw new BadRowException($"{info.FullName}, line {e.LineNumber}: {OneLine(e.Message)}", info.FullName, e.LineNumber, null);
-                    }
-                    catch (DecoderFallbackException e)
-                    {
-                        throw new BadRowException($"{info.FullName}, near line {csv.LineNumber}: the file is not valid UTF-8 ({e.Message}).", info.FullName, csv.LineNumber, null);
-                    }
-                    catch (InvalidUtf8Exception e)
-                    {
-                        throw NotUtf8(info, e);
-                    }
-                    // Records the reader skipped for broken quoting or a wrong field count: an error, or the rejects file.
-                    foreach (var m in malformed)
-                    {
-                        string reason = m.Reason == CsvMalformedReason.FieldCountMismatch ? $"the row has a different number of fields than the header ({header.Length})" : $"broken quoting ({m.Reason})";
-                        if (_job.BadRows == BadRowPolicy.Fail)
-                            throw new BadRowException($"{info.FullName}, line {m.LineNumber}: {reason}: {Shorten(m.RawRecord)}", info.FullName, m.LineNumber, null);
-                        rejects ??= OpenRejects();
-                        await rejects.WriteLineAsync($"{Quote(relative)},{m.LineNumber},\"\",{Quote(reason)},{Quote(m.RawRecord)}").ConfigureAwait(false);
-                        RejectedRows++;
-                    }
-                    malformed.Clear();
-                    if (!more) break;
-                    long line = csv.LineNumber;
-                    var (problem, problemColumn) = ParseRow(csv, schema, map, columns);
-                    if (problem is not null)
-                    {
-                        foreach (var c in columns) c.Truncate(n);
-                        string where = $"{info.FullName}, line {line}" + (problemColumn is null ? "" : $", column '{problemColumn}'");
-                        if (_job.BadRows == BadRowPolicy.Fail)
-                            throw new BadRowException($"{where}: {problem}.", info.FullName, line, problemColumn);
-                        rejects ??= OpenRejects();
-                        await rejects.WriteLineAsync($"{Quote(relative)},{line},{Quote(problemColumn ?? "")},{Quote(problem)},{Quote(Encoding.UTF8.GetString(csv.RawRecord))}").ConfigureAwait(false);
-                        RejectedRows++;
-                        continue;
-                    }
-                    if (watermarkIndex >= 0)
-                    {
-                        var w = WatermarkValue.From(columns[watermarkIndex].GetValue(n));
-                        if (w is not null)
+                        ct.ThrowIfCancellationRequested();
+                        if (piece.Rejects is not null)
                         {
-                            if (low is not null && w.CompareTo(low) <= 0)
-                            {
-                                foreach (var c in columns) c.Truncate(n);
-                                continue;
-                            }
-                            if (MaxWatermark is null || w.CompareTo(MaxWatermark) > 0) MaxWatermark = w;
+                            rejects ??= OpenRejects();
+                            foreach (var line in piece.Rejects) await rejects.WriteLineAsync(line).ConfigureAwait(false);
+                            RejectedRows += piece.Rejects.Count;
                         }
+                        if (piece.MaxWatermark is not null && (MaxWatermark is null || piece.MaxWatermark.CompareTo(MaxWatermark) > 0)) MaxWatermark = piece.MaxWatermark;
+                        int taken = 0, count = piece.Rows;
+                        if (n == 0 && count == _job.BatchSize)
+                        {
+                            // A whole batch as it was parsed: no copy.
+                            total += count;
+                            onRows?.Invoke(total, relative);
+                            yield return new RecordBatch(schema, piece.Columns.Select(c => c.BuildLast()).ToArray(), count);
+                            taken = count;
+                        }
+                        while (taken < count)
+                        {
+                            pending ??= schema.Fields.Select(f => TypedColumn.Create(f.Type, _job.BatchSize)).ToArray();
+                            int k = Math.Min(count - taken, _job.BatchSize - n);
+                            for (int c = 0; c < pending.Length; c++) pending[c].AppendFrom(piece.Columns[c], taken, k);
+                            taken += k;
+                            n += k;
+                            if (n == _job.BatchSize)
+                            {
+                                total += n;
+                                onRows?.Invoke(total, relative);
+                                yield return new RecordBatch(schema, pending.Select(c => c.Build()).ToArray(), n);
+                                n = 0;
+                            }
+                        }
+                        if (piece.Failure is not null) throw piece.Failure;
                     }
-                    n++;
-                    if (n == _job.BatchSize)
-                    {
-                        total += n;
-                        onRows?.Invoke(total, relative);
-                        yield return new RecordBatch(schema, columns.Select(c => c.Build()).ToArray(), n);
-                        n = 0;
-                    }
+                }
+                finally
+                {
+                    BlocksParsed += reader.Blocks;
+                    if (reader.ReadSequentially) SequentialReads++;
                 }
                 if (n > 0)
                 {
                     total += n;
                     onRows?.Invoke(total, relative);
-                    yield return new RecordBatch(schema, columns.Select(c => c.Build()).ToArray(), n);
+                    yield return new RecordBatch(schema, pending!.Select(c => c.Build()).ToArray(), n);
                 }
             }
         }
@@ -269,37 +264,6 @@ public sealed class CsvSource
         {
             if (rejects is not null) await rejects.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// Appends the current record's fields to <paramref name="columns"/> (one value each, nulls for absent columns);
-    /// on a bad value returns why and in which column (some columns then hold one value more: the caller truncates).
-    /// </summary>
-    private (string? Problem, string? Column) ParseRow(CsvReader csv, Parquet.Schema schema, int[] map, TypedColumn[] columns)
-    {
-        _parser ??= new CsvValueParser(_culture);
-        for (int i = 0; i < columns.Length; i++)
-        {
-            var column = columns[i];
-            int index = map[i];
-            if (index < 0 || index >= csv.FieldCount || csv.IsEmpty(index))
-            {
-                if (index >= 0 && !schema[i].Nullable) return ("the value is empty but the column may not be null", schema[i].Name);
-                column.AppendNull();
-                continue;
-            }
-            try
-            {
-                if (_parser.TryAppend(column, csv.GetSpan(index))) continue;
-                // The slow path: the field's text, parsed (or refused, with the reason) as before.
-                CsvValueParser.AppendParsed(column, CsvSchema.Parse(csv.GetString(index), schema[i].Type, _culture));
-            }
-            catch (Exception e) when (e is FormatException or OverflowException)
-            {
-                return (e.Message, schema[i].Name);
-            }
-        }
-        return (null, null);
     }
 
     private StreamWriter OpenRejects()
@@ -328,7 +292,4 @@ public sealed class CsvSource
         return System.IO.Path.Combine(System.IO.Path.GetFullPath(folder.TrimEnd('/', '\\')) + "_rejects", name);
     }
 
-    private static string Quote(string s) => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static string OneLine(string s) => s.Split('\n')[0].Trim();
 }

@@ -18,12 +18,20 @@ internal sealed class CsvValueParser
 {
     private readonly CultureInfo _culture;
     private readonly byte[] _group;
+    // The culture's decimal point and signs when they are single ASCII characters (0: the plain decimal path does not run).
+    private readonly byte _point, _minus, _plus;
 
     public CsvValueParser(CultureInfo culture)
     {
         _culture = culture;
-        _group = Encoding.UTF8.GetBytes(culture.NumberFormat.NumberGroupSeparator);
+        var format = culture.NumberFormat;
+        _group = Encoding.UTF8.GetBytes(format.NumberGroupSeparator);
+        _point = SingleAscii(format.NumberDecimalSeparator);
+        _minus = SingleAscii(format.NegativeSign);
+        _plus = SingleAscii(format.PositiveSign);
     }
+
+    private static byte SingleAscii(string s) => s.Length == 1 && s[0] is > ' ' and < (char)0x7F and not (>= '0' and <= '9') ? (byte)s[0] : (byte)0;
 
     /// <summary>Appends the non-empty field <paramref name="utf8"/> to <paramref name="column"/>; false when the slow path must decide.</summary>
     public bool TryAppend(TypedColumn column, ReadOnlySpan<byte> utf8)
@@ -40,6 +48,7 @@ internal sealed class CsvValueParser
         {
             case DecimalColumn d:
                 {
+                    if (TryPlainDecimal(d, utf8)) return true;
                     if (HasGroup(utf8) || !decimal.TryParse(utf8, NumberStyles.Float, _culture, out var m)
                         || !DecimalColumn.TryUnscaled(m, d.DecimalType.Scale, out var unscaled)) return false;
                     d.AppendUnscaled(unscaled);
@@ -52,7 +61,11 @@ internal sealed class CsvValueParser
                     return true;
                 }
             case FixedColumn<long> l:
-                return TryNumber(l, utf8, NumberStyles.AllowLeadingSign);
+                {
+                    if (!TryPlainInteger(utf8, out long v)) return TryNumber(l, utf8, NumberStyles.AllowLeadingSign);
+                    l.Append(v);
+                    return true;
+                }
             case FixedColumn<int> i when column.Type.Kind == TypeKind.Date:
                 {
                     if (!ColumnReaders.TryFastDate(utf8, out var date)) return false;
@@ -60,7 +73,11 @@ internal sealed class CsvValueParser
                     return true;
                 }
             case FixedColumn<int> i:
-                return TryNumber(i, utf8, NumberStyles.AllowLeadingSign);
+                {
+                    if (!TryPlainInteger(utf8, out long v) || v is < int.MinValue or > int.MaxValue) return TryNumber(i, utf8, NumberStyles.AllowLeadingSign);
+                    i.Append((int)v);
+                    return true;
+                }
             case FixedColumn<short> s:
                 return TryNumber(s, utf8, NumberStyles.AllowLeadingSign);
             case FixedColumn<sbyte> b:
@@ -101,6 +118,61 @@ internal sealed class CsvValueParser
             case ObjectColumn o: o.Append(value); break;
             default: throw new InvalidOperationException($"A {value.GetType().Name} cannot go into a {column.Type} column.");
         }
+    }
+
+    /// <summary>
+    /// A plain decimal (an optional sign, up to 18 digits with the culture's decimal point, no more places than the
+    /// column's scale) straight to its unscaled value; anything else is left to <see cref="decimal.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider?, out decimal)"/>.
+    /// A value with too many digits for the column's precision throws <see cref="OverflowException"/> as there.
+    /// </summary>
+    private bool TryPlainDecimal(DecimalColumn column, ReadOnlySpan<byte> utf8)
+    {
+        if (_point == 0 || _minus == 0) return false;
+        int i = 0;
+        bool negative = false;
+        if (utf8[0] == _minus) (negative, i) = (true, 1);
+        else if (utf8[0] == _plus) i = 1;
+        long value = 0;
+        int digits = 0, places = -1;
+        for (; i < utf8.Length; i++)
+        {
+            uint digit = (uint)(utf8[i] - '0');
+            if (digit <= 9)
+            {
+                if (++digits > 18) return false;
+                value = value * 10 + digit;
+                if (places >= 0) places++;
+            }
+            else if (utf8[i] == _point && places < 0) places = 0;
+            else return false;
+        }
+        int scale = column.DecimalType.Scale;
+        if (digits == 0 || places > scale) return false;
+        Int128 unscaled = value;
+        for (int p = Math.Max(places, 0); p < scale; p++) unscaled *= 10;
+        column.AppendUnscaled(negative ? -unscaled : unscaled);
+        return true;
+    }
+
+    /// <summary>A plain integer (an optional sign and up to 18 digits); anything else is left to the type's TryParse.</summary>
+    private bool TryPlainInteger(ReadOnlySpan<byte> utf8, out long value)
+    {
+        value = 0;
+        if (_minus == 0) return false;
+        int i = 0;
+        bool negative = false;
+        if (utf8[0] == _minus) (negative, i) = (true, 1);
+        else if (utf8[0] == _plus) i = 1;
+        if (i == utf8.Length || utf8.Length - i > 18) return false;
+        long v = 0;
+        for (; i < utf8.Length; i++)
+        {
+            uint digit = (uint)(utf8[i] - '0');
+            if (digit > 9) return false;
+            v = v * 10 + digit;
+        }
+        value = negative ? -v : v;
+        return true;
     }
 
     private bool TryNumber<T>(FixedColumn<T> column, ReadOnlySpan<byte> utf8, NumberStyles style) where T : unmanaged, INumberBase<T>
