@@ -9,19 +9,8 @@ namespace DeltaLite.Ingest.Tests;
 /// PostgreSQL rows read through binary COPY: the path is the one used, its values are the data reader's, watermark
 /// values and names cannot inject SQL through it, and a connection lost mid-COPY is a clear error.
 /// </summary>
-public sealed class PostgresCopyTests : IAsyncLifetime
+public sealed class PostgresCopyTests : PostgresTestClass
 {
-    private readonly TempDir _dir = new();
-    private PgSchema _pg = null!;
-
-    public async Task InitializeAsync() => _pg = await PgSchema.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _pg.DisposeAsync();
-        _dir.Dispose();
-    }
-
     private IngestJob Job(string? table, string? query = null, string? watermark = null, string? connection = null) => new()
     {
         Source = SourceKind.Postgres, Connection = connection ?? PgSchema.ConnectionString, Table = table, Query = query, WatermarkColumn = watermark,

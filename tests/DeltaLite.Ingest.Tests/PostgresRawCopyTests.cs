@@ -11,19 +11,8 @@ namespace DeltaLite.Ingest.Tests;
 /// every type it decodes gives the values of Npgsql's exporter and of the data reader for the same rows, every value
 /// they refuse it refuses with the same error, and a truncated or corrupt stream is a clear error.
 /// </summary>
-public sealed class PostgresRawCopyTests : IAsyncLifetime
+public sealed class PostgresRawCopyTests : PostgresTestClass
 {
-    private readonly TempDir _dir = new();
-    private PgSchema _pg = null!;
-
-    public async Task InitializeAsync() => _pg = await PgSchema.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _pg.DisposeAsync();
-        _dir.Dispose();
-    }
-
     private IngestJob Job(string? table, string? query = null, string? connection = null) => new()
     {
         Source = SourceKind.Postgres, Connection = connection ?? PgSchema.ConnectionString, Table = table, Query = query,

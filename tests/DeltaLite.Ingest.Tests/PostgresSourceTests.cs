@@ -3,19 +3,8 @@ using DeltaLite.Ingest.Tests.Support;
 namespace DeltaLite.Ingest.Tests;
 
 /// <summary>PostgreSQL sources against a real server: time zones, full-precision decimals, Unicode, rows arriving during a run.</summary>
-public sealed class PostgresSourceTests : IAsyncLifetime
+public sealed class PostgresSourceTests : PostgresTestClass
 {
-    private readonly TempDir _dir = new();
-    private PgSchema _pg = null!;
-
-    public async Task InitializeAsync() => _pg = await PgSchema.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _pg.DisposeAsync();
-        _dir.Dispose();
-    }
-
     private IngestJob Job(string table, string? watermark, string? connection = null) => new()
     {
         Source = SourceKind.Postgres, Connection = connection ?? PgSchema.ConnectionString, Table = _pg.Table(table), WatermarkColumn = watermark,
