@@ -150,7 +150,7 @@ internal static class AzureBenchmark
             Console.WriteLine(Percentiles("  append (data file + commit), local", localCommit));
             Console.WriteLine(Percentiles("  commit file write-if-absent, Azurite", azureRaw));
             Console.WriteLine(Percentiles("  commit file write-if-absent, local", localRaw));
-            Summary.Add(new("Azure append (data file + commit), median", 1, "commits", new(Median(azureCommit) / 1000, null), "the same on local disk", new(Median(localCommit) / 1000, null)));
+            Summary.Add(new("Azure append (data file + commit), median", 1, "commits", new(Medians.Of(azureCommit) / 1000, null), "the same on local disk", new(Medians.Of(localCommit) / 1000, null)));
         }
         finally
         {
@@ -196,7 +196,6 @@ internal static class AzureBenchmark
         return latencies;
     }
 
-    private static double Median(List<double> ms) => ms.Order().ElementAt(ms.Count / 2);
 
     private static string Percentiles(string name, List<double> ms)
     {

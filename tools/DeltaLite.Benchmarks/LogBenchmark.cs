@@ -90,8 +90,7 @@ internal static class LogBenchmark
             files = snapshot.Files.Count;
             if (r >= 0) times.Add(clock.Elapsed.TotalMilliseconds);
         }
-        times.Sort();
-        return (times[times.Count / 2], files);
+        return (Medians.Of(times), files);
     }
 
     /// <summary>Writes the commits directly (not through transactions) and a checkpoint every <see cref="Interval"/>.</summary>
