@@ -123,11 +123,26 @@ public sealed class ParquetWriter : IAsyncDisposable, IDisposable
             var a = mine[i];
             var b = schema[i];
             if (a.Name != b.Name) problems.Add($"column {i} is '{b.Name}', expected '{a.Name}'");
-            else if (!a.Type.Equals(b.Type)) problems.Add($"column '{a.Name}' is {b.Type}, expected {a.Type}");
+            else if (!SameShape(a.Type, b.Type)) problems.Add($"column '{a.Name}' is {b.Type}, expected {a.Type}");
             else if (a.Nullable != b.Nullable && !a.Nullable) problems.Add($"column '{a.Name}' is nullable, the file's is not");
         }
         if (problems.Count > 0) throw new ArgumentException("The batch does not match the file's schema: " + string.Join("; ", problems) + ".");
     }
+
+    /// <summary>
+    /// Equal types, nested fields compared by name, type, nullability and field id only: field metadata is not
+    /// written to the file, so a batch whose nested fields carry other metadata has the same shape.
+    /// </summary>
+    private static bool SameShape(DataType a, DataType b) => (a, b) switch
+    {
+        (StructType x, StructType y) => x.Fields.Count == y.Fields.Count && x.Fields.Zip(y.Fields).All(p => SameField(p.First, p.Second)),
+        (ListType x, ListType y) => SameField(x.Element, y.Element),
+        (MapType x, MapType y) => SameField(x.Key, y.Key) && SameField(x.Value, y.Value),
+        _ => a.Equals(b),
+    };
+
+    private static bool SameField(Field a, Field b) =>
+        a.Name == b.Name && a.Nullable == b.Nullable && a.FieldId == b.FieldId && SameShape(a.Type, b.Type);
 
     /// <summary>Encodes and writes the buffered rows as one row group (no-op when nothing is buffered).</summary>
     public void FlushRowGroup()

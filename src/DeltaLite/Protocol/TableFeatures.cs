@@ -8,13 +8,14 @@ public static class TableFeatures
     /// <summary>Reader features DeltaLite understands.</summary>
     public static readonly IReadOnlySet<string> SupportedReaderFeatures = new HashSet<string>(StringComparer.Ordinal)
     {
-        "columnMapping", "deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck",
+        "columnMapping", "deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck", "typeWidening", "typeWidening-preview",
     };
 
     /// <summary>Writer features DeltaLite honours when it writes.</summary>
     public static readonly IReadOnlySet<string> SupportedWriterFeatures = new HashSet<string>(StringComparer.Ordinal)
     {
         "appendOnly", "columnMapping", "timestampNtz", "domainMetadata", "vacuumProtocolCheck", "inCommitTimestamp", "deletionVectors",
+        "typeWidening", "typeWidening-preview",
     };
 
     /// <summary>Throws <see cref="UnsupportedTableFeatureException"/> when the table needs a reader DeltaLite is not.</summary>

@@ -72,6 +72,14 @@ public static class ColumnCast
     /// <summary>True when values of <paramref name="fileType"/> can be read as <paramref name="tableType"/>.</summary>
     public static bool CanCast(DataType fileType, DataType tableType) => Problem(fileType, tableType, "") is null;
 
+    /// <summary>
+    /// True when changing a column from <paramref name="from"/> to <paramref name="to"/> is one of Delta's type
+    /// widening changes (primitive types only; timestamp unit and zone conversions are not type changes).
+    /// </summary>
+    public static bool IsTypeWidening(DataType from, DataType to) =>
+        from is not (StructType or ListType or MapType or TimestampType) && to is not (StructType or ListType or MapType)
+        && !from.Equals(to) && IsAllowedPrimitive(from, to);
+
     private static DeltaSchemaException Missing(string path) =>
         DeltaSchema.Error(path, $"Cannot read column '{path}': the data file does not have it and the table schema says it is not nullable.");
 

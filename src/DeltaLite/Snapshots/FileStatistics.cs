@@ -26,8 +26,12 @@ public sealed class FileStatistics : IColumnStatistics
     /// <summary>
     /// Parses stats JSON; <paramref name="logicalByPhysical"/> maps the (possibly physical) names used in the JSON to
     /// the logical dotted column names and types. Returns null for missing or malformed stats (they are optional).
+    /// <paramref name="widenedFromFloat"/> holds the (physical) names of double columns that were float (type
+    /// widening): their bounds may be written with float precision, so each bound is loosened to cover both the
+    /// double it reads as and the float it may stand for.
     /// </summary>
-    public static FileStatistics? Parse(string? json, IReadOnlyDictionary<string, (string Logical, DataType Type)> logicalByPhysical)
+    public static FileStatistics? Parse(string? json, IReadOnlyDictionary<string, (string Logical, DataType Type)> logicalByPhysical,
+        IReadOnlySet<string>? widenedFromFloat = null)
     {
         if (string.IsNullOrEmpty(json)) return null;
         try
@@ -51,6 +55,11 @@ public sealed class FileStatistics : IColumnStatistics
                 if (!logicalByPhysical.TryGetValue(key, out var col)) continue;
                 object? min = mins.TryGetValue(key, out var a) ? Convert(a, col.Type, isMax: false) : null;
                 object? max = maxs.TryGetValue(key, out var b) ? Convert(b, col.Type, isMax: true) : null;
+                if (widenedFromFloat is not null && widenedFromFloat.Contains(key))
+                {
+                    if (min is double lo) min = Math.Min(lo, (double)(float)lo);
+                    if (max is double hi) max = Math.Max(hi, (double)(float)hi);
+                }
                 long? nc = nulls.TryGetValue(key, out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt64() : null;
                 stats._columns[col.Logical] = (min, max, nc);
             }

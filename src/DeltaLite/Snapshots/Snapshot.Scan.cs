@@ -15,9 +15,18 @@ public sealed partial class Snapshot
 {
     private ParquetSchema? _schema;
     private Dictionary<string, (string Logical, DataType Type)>? _statsColumns;
+    private HashSet<string>? _widenedFromFloat;
+    private IReadOnlyList<DeltaSchema.TypeChange>? _typeChanges;
 
     /// <summary>The table's logical schema at this version.</summary>
     public ParquetSchema Schema => _schema ??= DeltaSchema.Parse(Metadata.SchemaString);
+
+    /// <summary>
+    /// The type changes the schema records (type widening, <c>delta.typeChanges</c>): data files written before one
+    /// hold the older type, and reads convert them to the current one.
+    /// </summary>
+    /// <exception cref="UnsupportedTableFeatureException">A recorded change is not a widening DeltaLite converts.</exception>
+    public IReadOnlyList<DeltaSchema.TypeChange> TypeChanges => _typeChanges ??= DeltaSchema.GetTypeChanges(Schema);
 
     /// <summary>The column mapping mode of the table (none, name or id).</summary>
     public ColumnMappingMode ColumnMapping => DeltaSchema.ParseColumnMappingMode(Configuration);
@@ -45,7 +54,7 @@ public sealed partial class Snapshot
     }
 
     /// <summary>The parsed statistics of a file (null when it has none).</summary>
-    public FileStatistics? GetStatistics(AddFile file) => FileStatistics.Parse(file.Stats, StatsColumns());
+    public FileStatistics? GetStatistics(AddFile file) => FileStatistics.Parse(file.Stats, StatsColumns(), _widenedFromFloat);
 
     private Dictionary<string, (string Logical, DataType Type)> StatsColumns()
     {
@@ -62,6 +71,11 @@ public sealed partial class Snapshot
             }
         }
         Walk(Schema.Fields, "", "");
+        // Files written while a double column was a float have float-precision bounds ("0.1" for 0.1f, which as a
+        // double is 0.100000001...): those columns' bounds are loosened to cover both readings.
+        var fromFloat = TypeChanges.Where(c => c.From.Kind == TypeKind.Float).Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
+        if (fromFloat.Count > 0)
+            _widenedFromFloat = map.Where(kv => fromFloat.Contains(kv.Value.Item1)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         return _statsColumns = map;
     }
 

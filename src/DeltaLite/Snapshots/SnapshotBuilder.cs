@@ -106,6 +106,11 @@ internal static class SnapshotBuilder
         try
         {
             _ = snapshot.Schema; // parsed once here (and cached), so that a damaged schema is reported with where it came from
+            _ = snapshot.TypeChanges; // type widening: every recorded change must be one this reader converts
+        }
+        catch (UnsupportedTableFeatureException e)
+        {
+            throw new UnsupportedTableFeatureException($"{table}: the table schema in force at version {segment.Version} (from {metadataSource}): {e.Message}", e.Features);
         }
         catch (Schema.DeltaSchemaException e)
         {
