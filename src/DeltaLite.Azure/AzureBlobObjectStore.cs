@@ -630,8 +630,9 @@ public sealed class AzureBlobObjectStore : IObjectStore
 
     private string Describe(string path) => $"{DisplayRoot}/{path}";
 
+    /// <summary>The container or blob as a location the user can recognise (their own form of it), then its account and container.</summary>
     private string Where(string? blobName) =>
-        $"account '{Location.Account}', container '{Location.Container}'" + (blobName is null ? "" : $", path '{blobName}'");
+        $"'{Location.ContainerDisplay}{(blobName is null ? "" : "/" + blobName)}' (account '{Location.Account}', container '{Location.Container}')";
 
     private ObjectNotFoundException NotFound(Response response, string path)
     {

@@ -33,6 +33,9 @@ public sealed record AzureLocation
     /// <summary>The location as shown to people: no query string, no credentials.</summary>
     public required string Display { get; init; }
 
+    /// <summary>The container as the user wrote it (no query, no secret); <see cref="Display"/> without the prefix.</summary>
+    public required string ContainerDisplay { get; init; }
+
     /// <summary>The URI schemes this parser accepts.</summary>
     public static readonly IReadOnlyList<string> Schemes = ["abfss", "abfs", "az", "azure", "adl", "https", "http"];
 
@@ -163,6 +166,7 @@ public sealed record AzureLocation
             HierarchicalNamespace = hns,
             Sas = sas,
             Display = prefix.Length == 0 ? displayBase : displayBase + "/" + prefix,
+            ContainerDisplay = displayBase,
         };
     }
 

@@ -82,7 +82,7 @@ public sealed class SecretSweepTests
                 Assert.Equal(403, e.Status);
                 Assert.Contains("SAS token", e.Message);
                 Assert.Contains("expired at", e.Message);
-                Assert.Contains($"container '{container.Name}', path 't/x.json'", e.Message);
+                Assert.Contains($"/{container.Name}/t/x.json' (account 'devstoreaccount1', container '{container.Name}')", e.Message);
             });
         }
 

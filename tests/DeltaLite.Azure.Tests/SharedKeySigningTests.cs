@@ -114,7 +114,7 @@ public sealed class SharedKeySigningTests
         Assert.Equal(403, e.Status);
         // Azure answers AuthenticationFailed; Azurite answers AuthorizationFailure.
         Assert.Contains(e.ErrorCode, new[] { "AuthenticationFailed", "AuthorizationFailure" });
-        Assert.Contains($"account 'devstoreaccount1', container '{container.Name}', path 't/x.json'", e.Message);
+        Assert.Contains($"/{container.Name}/t/x.json' (account 'devstoreaccount1', container '{container.Name}')", e.Message);
         Assert.Contains("account key", e.Message);
         Assert.DoesNotContain(wrongKey, e.ToString());
     }
