@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using DeltaLite.Ingest.Columns;
 using DeltaLite.Ingest.State;
 using DeltaLite.Parquet;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace DeltaLite.Ingest.Sql;
@@ -252,6 +253,13 @@ public sealed class SqlSource
             await CommitAsync(transaction, ct).ConfigureAwait(false);
             yield break;
         }
+        ReadThroughRawSqlite = false;
+        if (connection is SqliteConnection lite && RawSqliteEnabled && await SqliteStatementReader.IsUtf8Async(lite, ct).ConfigureAwait(false))
+        {
+            ReadThroughRawSqlite = true;
+            await foreach (var batch in RawSqliteAsync(lite, schema, low, high, includeNulls, onRows, ct).ConfigureAwait(false)) yield return batch;
+            yield break;
+        }
         await foreach (var batch in ReadRowsAsync(connection, schema, low, high, includeNulls, onRows, ct).ConfigureAwait(false)) yield return batch;
     }
 
@@ -275,6 +283,12 @@ public sealed class SqlSource
 
     /// <summary>Whether COPY's raw binary stream may be decoded here (tests turn it off to compare with the exporter).</summary>
     internal bool RawCopyEnabled { get; set; } = true;
+
+    /// <summary>Whether the last <see cref="ReadAsync"/> read SQLite through its own statement (else the driver's data reader).</summary>
+    internal bool ReadThroughRawSqlite { get; private set; }
+
+    /// <summary>Whether SQLite rows may be read through a statement of our own (tests turn it off to compare with the driver's reader).</summary>
+    internal bool RawSqliteEnabled { get; set; } = true;
 
     private void CheckColumns(IReadOnlyList<string> names, Parquet.Schema schema)
     {
@@ -478,6 +492,54 @@ public sealed class SqlSource
             else readers[c](reader, c, column);
         }, e => e is DbException, onRows);
         await foreach (var batch in rows.ConfigureAwait(false)) yield return batch;
+    }
+
+    /// <summary>
+    /// The rows of a SQLite source through a statement prepared on the connection's handle and read with SQLite's column
+    /// functions (<see cref="SqliteStatementReader"/>): the same SQL, bound values, rows, values and errors as the
+    /// driver's data reader, without a UTF-16 string for every text value.
+    /// </summary>
+    private async IAsyncEnumerable<RecordBatch> RawSqliteAsync(SqliteConnection connection, Parquet.Schema schema, WatermarkValue? low, WatermarkValue? high, bool includeNulls,
+        Action<long>? onRows, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Dialect.SelectSql(From, _job.WatermarkColumn, low is not null, high is not null, RowVersion, includeNulls, Dialect.SelectList(schema));
+        Bind(command, low, high);
+        SqliteStatementReader reader;
+        bool first;
+        try
+        {
+            var bound = await SqliteStatementReader.BoundValuesAsync(command, ct).ConfigureAwait(false);
+            reader = SqliteStatementReader.Prepare(connection, command.CommandText, bound);
+        }
+        catch (DbException e)
+        {
+            throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+        }
+        using (reader)
+        {
+            try
+            {
+                // The first step runs the query, as executing the driver's command does: its errors are the query's.
+                first = reader.Read();
+            }
+            catch (DbException e)
+            {
+                throw new IngestException($"{Description}: the query failed: {Redact(e.Message)}", e);
+            }
+            CheckColumns(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList(), schema);
+            var readers = schema.Fields.Select(f => SqliteStatementReader.For(f.Type, f.Name)).ToArray();
+            var rows = BatchesAsync(schema, row =>
+            {
+                ct.ThrowIfCancellationRequested();
+                return new ValueTask<bool>(row == 1 ? first : reader.Read());
+            }, (c, column) =>
+            {
+                if (reader.IsDBNull(c)) column.AppendNull();
+                else readers[c](reader, c, column);
+            }, e => e is DbException, onRows);
+            await foreach (var batch in rows.ConfigureAwait(false)) yield return batch;
+        }
     }
 
     /// <summary>
