@@ -56,6 +56,7 @@ internal static class CheckpointReader
         try
         {
             await using var reader = await StoreParquet.OpenAsync(store, path, size, ct).ConfigureAwait(false);
+            CheckShape(reader.Schema, name);
             var columns = ActionColumns.Where(c => reader.Schema.IndexOf(c) >= 0).ToList();
             await foreach (var batch in reader.ReadAsync(columns, null, ct).ConfigureAwait(false))
                 Extract(batch, actions, name);
@@ -68,6 +69,75 @@ internal static class CheckpointReader
         {
             throw new DeltaLogException($"Checkpoint file {name} is missing.", e);
         }
+    }
+
+    private static bool IsText(DataType t) => t.Kind is TypeKind.String or TypeKind.Binary;
+
+    private static bool IsInteger(DataType t) => t.Kind is TypeKind.Int64 or TypeKind.Int32 or TypeKind.Int16 or TypeKind.Int8;
+
+    private static bool IsBoolean(DataType t) => t.Kind == TypeKind.Boolean;
+
+    private static bool IsTextMap(DataType t) => t is MapType m && IsText(m.Key.Type) && IsText(m.Value.Type);
+
+    private static bool IsTextList(DataType t) => t is ListType l && IsText(l.Element.Type);
+
+    private static bool IsStruct(DataType t) => t is StructType;
+
+    private static readonly (string Field, Func<DataType, bool> Ok, string Expected)[] FileFields =
+    [
+        ("path", IsText, "a string"), ("partitionValues", IsTextMap, "a map of strings"), ("size", IsInteger, "an integer"),
+        ("modificationTime", IsInteger, "an integer"), ("deletionTimestamp", IsInteger, "an integer"), ("dataChange", IsBoolean, "a boolean"),
+        ("extendedFileMetadata", IsBoolean, "a boolean"), ("stats", IsText, "a string"), ("tags", IsTextMap, "a map of strings"),
+        ("deletionVector", IsStruct, "a struct"), ("baseRowId", IsInteger, "an integer"), ("defaultRowCommitVersion", IsInteger, "an integer"),
+        ("clusteringProvider", IsText, "a string"),
+    ];
+
+    /// <summary>The fields the reader takes from each action column, with the types it needs them to have.</summary>
+    private static readonly Dictionary<string, (string Field, Func<DataType, bool> Ok, string Expected)[]> Shapes = new(StringComparer.Ordinal)
+    {
+        ["add"] = FileFields,
+        ["remove"] = FileFields,
+        ["metaData"] =
+        [
+            ("id", IsText, "a string"), ("name", IsText, "a string"), ("description", IsText, "a string"), ("format", IsStruct, "a struct"),
+            ("schemaString", IsText, "a string"), ("partitionColumns", IsTextList, "a list of strings"), ("createdTime", IsInteger, "an integer"),
+            ("configuration", IsTextMap, "a map of strings"),
+        ],
+        ["protocol"] =
+        [
+            ("minReaderVersion", IsInteger, "an integer"), ("minWriterVersion", IsInteger, "an integer"),
+            ("readerFeatures", IsTextList, "a list of strings"), ("writerFeatures", IsTextList, "a list of strings"),
+        ],
+        ["txn"] = [("appId", IsText, "a string"), ("version", IsInteger, "an integer"), ("lastUpdated", IsInteger, "an integer")],
+        ["domainMetadata"] = [("domain", IsText, "a string"), ("configuration", IsText, "a string"), ("removed", IsBoolean, "a boolean")],
+        ["checkpointMetadata"] = [("version", IsInteger, "an integer"), ("tags", IsTextMap, "a map of strings")],
+        ["sidecar"] = [("path", IsText, "a string"), ("sizeInBytes", IsInteger, "an integer"), ("modificationTime", IsInteger, "an integer"), ("tags", IsTextMap, "a map of strings")],
+    };
+
+    /// <summary>
+    /// A checkpoint file must hold its actions in the columns and types the protocol gives them: a column of another
+    /// type (a damaged footer can turn a map into a plain group) would otherwise read as absent, and every file as one
+    /// without partition values, silently. A classic checkpoint (and a sidecar) holds the add column, and a classic
+    /// one the remove column too, even when no row uses them; only a v2 checkpoint whose files are in sidecars may lack them.
+    /// </summary>
+    private static void CheckShape(Parquet.Schema schema, string name)
+    {
+        DeltaLogException Damaged(string what) => new($"Checkpoint {name}: {what}; the checkpoint is damaged or not a Delta checkpoint.");
+        foreach (var (column, fields) in Shapes)
+        {
+            int i = schema.IndexOf(column);
+            if (i < 0) continue;
+            if (schema[i].Type is not StructType type) throw Damaged($"its {column} column is {schema[i].Type}, not a struct");
+            foreach (var (field, ok, expected) in fields)
+            {
+                int j = type.IndexOf(field);
+                if (j >= 0 && !ok(type.Fields[j].Type)) throw Damaged($"its {column}.{field} column is {type.Fields[j].Type}, expected {expected}");
+            }
+        }
+        bool v2 = schema.IndexOf("sidecar") >= 0 || schema.IndexOf("checkpointMetadata") >= 0;
+        bool sidecarFile = name.Contains("/_sidecars/", StringComparison.Ordinal);
+        if (!v2 && schema.IndexOf("add") < 0) throw Damaged("it has no add column");
+        if (!v2 && !sidecarFile && schema.IndexOf("remove") < 0) throw Damaged("it has no remove column");
     }
 
     private static void Extract(RecordBatch batch, List<DeltaAction> actions, string name)
@@ -149,7 +219,10 @@ internal static class CheckpointReader
     private static DeletionVectorDescriptor? Dv(StructVector s, int row)
     {
         if (Child(s, "deletionVector") is not StructVector dv || dv.IsNull(row)) return null;
-        return new DeletionVectorDescriptor(Str(dv, "storageType", row)!, Str(dv, "pathOrInlineDv", row)!,
+        // Both are required when the descriptor is there: a damaged checkpoint must not turn into a file with an empty DV.
+        return new DeletionVectorDescriptor(
+            Str(dv, "storageType", row) ?? throw new ArgumentException("a deletion vector without storageType"),
+            Str(dv, "pathOrInlineDv", row) ?? throw new ArgumentException("a deletion vector without pathOrInlineDv"),
             Long(dv, "offset", row) is long o ? checked((int)o) : null, checked((int)(Long(dv, "sizeInBytes", row) ?? 0)), Long(dv, "cardinality", row) ?? 0);
     }
 
