@@ -168,6 +168,14 @@ public sealed class SqliteRawReadTests : IDisposable
     }
 
     [Fact]
+    public void SQLites_column_functions_are_called_directly()
+    {
+        // The e_sqlite3 library Microsoft.Data.Sqlite ships is found (DELTALITE_SQLITE_NATIVE=0 turns the direct calls
+        // off, to run these tests through SQLitePCLRaw's calls instead).
+        Assert.Equal(Environment.GetEnvironmentVariable("DELTALITE_SQLITE_NATIVE") != "0", SqliteNative.Available);
+    }
+
+    [Fact]
     public async Task A_UTF16_database_is_read_through_the_driver()
     {
         string db = _dir.Sqlite();

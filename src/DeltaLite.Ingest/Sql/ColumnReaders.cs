@@ -27,7 +27,7 @@ internal static class ColumnReaders
         {
             case DecimalType d:
                 {
-                    long factor = d.Scale <= 18 ? Pow10(d.Scale) : 0;
+                    long factor = ScaleFactor(d);
                     return (r, i, b) =>
                     {
                         var builder = (DecimalColumn)b;
@@ -38,13 +38,7 @@ internal static class ColumnReaders
                         }
                         else if (t == typeof(double) || t == typeof(float))
                         {
-                            // SQLite keeps DECIMAL(p,s) as REAL: round to the declared scale (exact for up to 15 significant digits).
-                            double x = r.GetDouble(i);
-                            // Fast path when the value is (within float error) a whole number of the scale's units, as
-                            // money kept as REAL is; otherwise through decimal (15 significant digits, as SQLite shows it).
-                            double scaled = x * factor, units = Math.Round(scaled);
-                            if (factor > 0 && Math.Abs(scaled) < 9e15 && Math.Abs(scaled - units) < 1e-6) AppendUnscaled(builder, (long)units, d, column);
-                            else Append(builder, Math.Round((decimal)x, d.Scale, MidpointRounding.ToEven), d, column);
+                            AppendReal(builder, r.GetDouble(i), d, factor, column);
                         }
                         else if (t == typeof(long) || t == typeof(int) || t == typeof(short) || t == typeof(byte))
                         {
@@ -176,6 +170,22 @@ internal static class ColumnReaders
     {
         if (column is BytesColumn b) b.Append(value);
         else ((ObjectColumn)column).Append(value);
+    }
+
+    /// <summary>10^scale for <see cref="AppendReal"/> (0 when it does not fit a long).</summary>
+    internal static long ScaleFactor(DecimalType type) => type.Scale <= 18 ? Pow10(type.Scale) : 0;
+
+    /// <summary>
+    /// A REAL into a decimal column (SQLite keeps DECIMAL(p,s) as REAL): rounded to the declared scale, exact for up
+    /// to 15 significant digits. <paramref name="factor"/> is <see cref="ScaleFactor"/> of the type.
+    /// </summary>
+    internal static void AppendReal(DecimalColumn builder, double x, DecimalType type, long factor, string column)
+    {
+        // Fast path when the value is (within float error) a whole number of the scale's units, as money kept as REAL
+        // is; otherwise through decimal (15 significant digits, as SQLite shows it).
+        double scaled = x * factor, units = Math.Round(scaled);
+        if (factor > 0 && Math.Abs(scaled) < 9e15 && Math.Abs(scaled - units) < 1e-6) AppendUnscaled(builder, (long)units, type, column);
+        else Append(builder, Math.Round((decimal)x, type.Scale, MidpointRounding.ToEven), type, column);
     }
 
     internal static void Append(DecimalColumn builder, decimal value, DecimalType type, string column)

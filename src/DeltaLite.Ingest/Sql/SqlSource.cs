@@ -535,8 +535,9 @@ public sealed class SqlSource
                 return new ValueTask<bool>(row == 1 ? first : reader.Read());
             }, (c, column) =>
             {
-                if (reader.IsDBNull(c)) column.AppendNull();
-                else readers[c](reader, c, column);
+                int storage = reader.StorageClass(c);
+                if (storage == SqliteStatementReader.NullStorage) column.AppendNull();
+                else readers[c](reader, c, storage, column);
             }, e => e is DbException, onRows);
             await foreach (var batch in rows.ConfigureAwait(false)) yield return batch;
         }

@@ -21,11 +21,17 @@ internal sealed class SqliteStatementReader : DbDataReader
 {
     private const int Integer = 1, Real = 2, Text = 3, Blob = 4, Null = 5;
 
+    /// <summary>The storage class of a NULL (<see cref="StorageClass"/>).</summary>
+    public const int NullStorage = Null;
+
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _stmt;
     private readonly int _busyTimeoutSeconds;
     private bool _started;
     private bool _done;
+
+    /// <summary>The statement pointer for <see cref="SqliteNative"/> (zero when it is not available); the handle is kept alive meanwhile.</summary>
+    private readonly IntPtr _native;
 
     private SqliteStatementReader(sqlite3 db, sqlite3_stmt stmt, int busyTimeoutSeconds)
     {
@@ -33,6 +39,12 @@ internal sealed class SqliteStatementReader : DbDataReader
         _stmt = stmt;
         _busyTimeoutSeconds = busyTimeoutSeconds;
         FieldCount = raw.sqlite3_column_count(stmt);
+        if (SqliteNative.Available)
+        {
+            bool added = false;
+            stmt.DangerousAddRef(ref added);
+            if (added) _native = stmt.DangerousGetHandle();
+        }
     }
 
     /// <summary>Whether text in the database is UTF-8 (SQLite's default; a database may be created UTF-16).</summary>
@@ -145,10 +157,10 @@ internal sealed class SqliteStatementReader : DbDataReader
     }
 
     /// <summary>SQLite's storage class of the current row's value (1 INTEGER, 2 REAL, 3 TEXT, 4 BLOB, 5 NULL).</summary>
-    public int StorageClass(int ordinal) => raw.sqlite3_column_type(_stmt, ordinal);
+    public int StorageClass(int ordinal) => _native != 0 ? SqliteNative.ColumnType(_native, ordinal) : raw.sqlite3_column_type(_stmt, ordinal);
 
     /// <summary>A TEXT or BLOB value's bytes (text in the database's encoding), valid until the next call on this column or row.</summary>
-    public ReadOnlySpan<byte> Bytes(int ordinal) => raw.sqlite3_column_blob(_stmt, ordinal);
+    public ReadOnlySpan<byte> Bytes(int ordinal) => _native != 0 ? SqliteNative.ColumnBytes(_native, ordinal) : raw.sqlite3_column_blob(_stmt, ordinal);
 
     public override int FieldCount { get; }
 
@@ -163,9 +175,9 @@ internal sealed class SqliteStatementReader : DbDataReader
         _ => typeof(object),
     };
 
-    public override long GetInt64(int ordinal) => raw.sqlite3_column_int64(_stmt, ordinal);
+    public override long GetInt64(int ordinal) => _native != 0 ? SqliteNative.ColumnInt64(_native, ordinal) : raw.sqlite3_column_int64(_stmt, ordinal);
 
-    public override double GetDouble(int ordinal) => raw.sqlite3_column_double(_stmt, ordinal);
+    public override double GetDouble(int ordinal) => _native != 0 ? SqliteNative.ColumnDouble(_native, ordinal) : raw.sqlite3_column_double(_stmt, ordinal);
 
     public override string GetString(int ordinal) => Encoding.UTF8.GetString(Bytes(ordinal));
 
@@ -252,14 +264,18 @@ internal sealed class SqliteStatementReader : DbDataReader
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _stmt.Dispose();
+        if (disposing && !_stmt.IsClosed)
+        {
+            if (_native != 0) _stmt.DangerousRelease();
+            _stmt.Dispose();
+        }
         base.Dispose(disposing);
     }
 
-    public delegate void Reader(SqliteStatementReader reader, int ordinal, TypedColumn column);
+    public delegate void Reader(SqliteStatementReader reader, int ordinal, int storageClass, TypedColumn column);
 
     /// <summary>
-    /// Reads one column into its builder: text straight from SQLite's UTF-8 bytes for strings, dates and timestamps
+    /// Reads one column's non-null value (of the storage class the caller got from <see cref="StorageClass"/>) into its builder: text straight from SQLite's UTF-8 bytes for strings, dates and timestamps
     /// in the forms <see cref="ColumnReaders"/> parses fast, integers and reals as stored; anything else (other
     /// storage classes, other text forms, text that is not valid UTF-8) through <see cref="ColumnReaders.For"/>, with
     /// exactly the driver reader's results and errors.
@@ -270,20 +286,28 @@ internal sealed class SqliteStatementReader : DbDataReader
         switch (type)
         {
             case TimestampType:
-                return (r, i, b) =>
+                return (r, i, k, b) =>
                 {
-                    if (r.StorageClass(i) == Text && ColumnReaders.TryFastTimestamp(r.Bytes(i), out var t))
+                    if (k == Text && ColumnReaders.TryFastTimestamp(r.Bytes(i), out var t))
                         ((FixedColumn<long>)b).Append(ValueConverters.FromDateTime(t, DeltaLite.Parquet.Metadata.TimeUnit.Micros));
                     else general(r, i, b);
                 };
-            case DecimalType:
-                return (r, i, b) => general(r, i, b);
+            case DecimalType d:
+            {
+                long factor = ColumnReaders.ScaleFactor(d);
+                return (r, i, k, b) =>
+                {
+                    if (k == Real) ColumnReaders.AppendReal((DecimalColumn)b, r.GetDouble(i), d, factor, column);
+                    else if (k == Integer) ColumnReaders.Append((DecimalColumn)b, r.GetInt64(i), d, column);
+                    else general(r, i, b);
+                };
+            }
         }
         return type.Kind switch
         {
-            TypeKind.String => (r, i, b) =>
+            TypeKind.String => (r, i, k, b) =>
             {
-                if (r.StorageClass(i) == Text && b is BytesColumn bytes)
+                if (k == Text && b is BytesColumn bytes)
                 {
                     var text = r.Bytes(i);
                     // Invalid UTF-8 goes through the driver's decoding (replacement characters), as it did.
@@ -295,9 +319,9 @@ internal sealed class SqliteStatementReader : DbDataReader
                 }
                 general(r, i, b);
             },
-            TypeKind.Date => (r, i, b) =>
+            TypeKind.Date => (r, i, k, b) =>
             {
-                if (r.StorageClass(i) == Text)
+                if (k == Text)
                 {
                     var text = r.Bytes(i);
                     if (text.Length >= 10 && ColumnReaders.TryFastDate(text[..10], out var d))
@@ -308,17 +332,22 @@ internal sealed class SqliteStatementReader : DbDataReader
                 }
                 general(r, i, b);
             },
-            TypeKind.Int64 => (r, i, b) =>
+            TypeKind.Int64 => (r, i, k, b) =>
             {
-                if (r.StorageClass(i) == Integer) ((FixedColumn<long>)b).Append(r.GetInt64(i));
+                if (k == Integer) ((FixedColumn<long>)b).Append(r.GetInt64(i));
                 else general(r, i, b);
             },
-            TypeKind.Double => (r, i, b) =>
+            TypeKind.Double => (r, i, k, b) =>
             {
-                if (r.StorageClass(i) == Real) ((FixedColumn<double>)b).Append(r.GetDouble(i));
+                if (k == Real) ((FixedColumn<double>)b).Append(r.GetDouble(i));
                 else general(r, i, b);
             },
-            _ => (r, i, b) => general(r, i, b),
+            TypeKind.Boolean => (r, i, k, b) =>
+            {
+                if (k == Integer) ((FixedColumn<bool>)b).Append(r.GetInt64(i) != 0);
+                else general(r, i, b);
+            },
+            _ => (r, i, k, b) => general(r, i, b),
         };
     }
 }
