@@ -272,13 +272,22 @@ internal sealed class SqliteStatementReader : DbDataReader
         base.Dispose(disposing);
     }
 
+    private static IngestException NotUtf8(ReadOnlySpan<byte> text, string column)
+    {
+        int at = 0;
+        while (at < text.Length && System.Text.Rune.DecodeFromUtf8(text[at..], out _, out int used) == System.Buffers.OperationStatus.Done) at += used;
+        return new IngestException($"Column '{column}': the text is not valid UTF-8 (byte 0x{text[Math.Min(at, text.Length - 1)]:X2} at offset {at} of {text.Length}); "
+            + "SQLite keeps the bytes it was given: convert them to UTF-8, or select the column as a BLOB (CAST(... AS BLOB)) to load the bytes as they are.");
+    }
+
     public delegate void Reader(SqliteStatementReader reader, int ordinal, int storageClass, TypedColumn column);
 
     /// <summary>
-    /// Reads one column's non-null value (of the storage class the caller got from <see cref="StorageClass"/>) into its builder: text straight from SQLite's UTF-8 bytes for strings, dates and timestamps
-    /// in the forms <see cref="ColumnReaders"/> parses fast, integers and reals as stored; anything else (other
-    /// storage classes, other text forms, text that is not valid UTF-8) through <see cref="ColumnReaders.For"/>, with
-    /// exactly the driver reader's results and errors.
+    /// Reads one column's non-null value (of the storage class the caller got from <see cref="StorageClass"/>) into
+    /// its builder: text straight from SQLite's UTF-8 bytes for strings (text that is not valid UTF-8 is a bad value,
+    /// never replaced), dates and timestamps in the forms <see cref="ColumnReaders"/> parses fast, integers, reals,
+    /// REAL decimals and integer booleans as stored; anything else (other storage classes, other text forms) through
+    /// <see cref="ColumnReaders.For"/>, with exactly the driver reader's results and errors.
     /// </summary>
     public static Reader For(DataType type, string column)
     {
@@ -310,12 +319,11 @@ internal sealed class SqliteStatementReader : DbDataReader
                 if (k == Text && b is BytesColumn bytes)
                 {
                     var text = r.Bytes(i);
-                    // Invalid UTF-8 goes through the driver's decoding (replacement characters), as it did.
-                    if (Utf8.IsValid(text))
-                    {
-                        bytes.Append(text);
-                        return;
-                    }
+                    // SQLite stores whatever bytes it is given. Replacing bad ones (as the driver's decoding did)
+                    // would change the data without a word: a bad value instead, like invalid UTF-8 in a CSV file.
+                    if (!Utf8.IsValid(text)) throw NotUtf8(text, column);
+                    bytes.Append(text);
+                    return;
                 }
                 general(r, i, b);
             },
