@@ -47,12 +47,22 @@ internal sealed class SqliteStatementReader : DbDataReader
         }
     }
 
-    /// <summary>Whether text in the database is UTF-8 (SQLite's default; a database may be created UTF-16).</summary>
+    /// <summary>
+    /// Whether text in the database is UTF-8 (SQLite's default; a database may be created UTF-16). False when SQLite
+    /// cannot say: the driver's reader then runs the read and reports whatever is wrong in its own words.
+    /// </summary>
     public static async Task<bool> IsUtf8Async(SqliteConnection connection, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA encoding";
-        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string s && s.Equals("UTF-8", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is string s && s.Equals("UTF-8", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (DbException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
