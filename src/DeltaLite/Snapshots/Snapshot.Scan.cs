@@ -14,8 +14,7 @@ namespace DeltaLite.Snapshots;
 public sealed partial class Snapshot
 {
     private ParquetSchema? _schema;
-    private Dictionary<string, (string Logical, DataType Type)>? _statsColumns;
-    private HashSet<string>? _widenedFromFloat;
+    private StatsLayout? _statsLayout;
     private IReadOnlyList<DeltaSchema.TypeChange>? _typeChanges;
 
     /// <summary>The table's logical schema at this version.</summary>
@@ -54,11 +53,18 @@ public sealed partial class Snapshot
     }
 
     /// <summary>The parsed statistics of a file (null when it has none).</summary>
-    public FileStatistics? GetStatistics(AddFile file) => FileStatistics.Parse(file.Stats, StatsColumns(), _widenedFromFloat);
-
-    private Dictionary<string, (string Logical, DataType Type)> StatsColumns()
+    public FileStatistics? GetStatistics(AddFile file)
     {
-        if (_statsColumns is not null) return _statsColumns;
+        var layout = StatsColumns();
+        return FileStatistics.Parse(file.Stats, layout.Columns, layout.WidenedFromFloat);
+    }
+
+    /// <summary>The stats columns by physical name, and those of them that were float (one object, so it is cached whole).</summary>
+    private sealed record StatsLayout(Dictionary<string, (string Logical, DataType Type)> Columns, HashSet<string>? WidenedFromFloat);
+
+    private StatsLayout StatsColumns()
+    {
+        if (_statsLayout is not null) return _statsLayout;
         var map = new Dictionary<string, (string, DataType)>(StringComparer.Ordinal);
         void Walk(IReadOnlyList<Field> fields, string logicalPrefix, string physicalPrefix)
         {
@@ -74,9 +80,8 @@ public sealed partial class Snapshot
         // Files written while a double column was a float have float-precision bounds ("0.1" for 0.1f, which as a
         // double is 0.100000001...): those columns' bounds are loosened to cover both readings.
         var fromFloat = TypeChanges.Where(c => c.From.Kind == TypeKind.Float).Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
-        if (fromFloat.Count > 0)
-            _widenedFromFloat = map.Where(kv => fromFloat.Contains(kv.Value.Item1)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
-        return _statsColumns = map;
+        var widened = fromFloat.Count == 0 ? null : map.Where(kv => fromFloat.Contains(kv.Value.Item1)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        return _statsLayout = new StatsLayout(map, widened);
     }
 
     /// <summary>The live files that may hold rows matching <paramref name="filter"/> (partition pruning and data skipping).</summary>
