@@ -23,6 +23,28 @@ public sealed class AzuriteRestartTests(ITestOutputHelper output) : IAsyncLifeti
         try { _dir.Delete(recursive: true); } catch (IOException) { }
     }
 
+    /// <summary>The source's view `source_view` over its table; with <paramref name="stallAt"/>, reading the row with that watermark takes seconds.</summary>
+    private static void SqliteView(string database, long? stallAt)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        string where = stallAt is long stamp
+            ? $" WHERE CASE WHEN updated_at = {stamp} THEN (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000000) SELECT count(*) FROM c) > 0 ELSE 1 END"
+            : "";
+        command.CommandText = $"DROP VIEW IF EXISTS source_view; CREATE VIEW source_view AS SELECT id, source, val, updated_at FROM rows{where}";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The job's arguments reading the view instead of the table.</summary>
+    private static List<string> ViewArguments(List<string> arguments)
+    {
+        int i = arguments.IndexOf("--source-table");
+        Assert.True(i >= 0, "the job has no --source-table");
+        arguments[i + 1] = "source_view";
+        return arguments;
+    }
+
     [Fact]
     public async Task Azurite_stopped_mid_ingest_fails_the_run_commits_nothing_and_the_next_run_loads_every_row_once()
     {
@@ -31,12 +53,20 @@ public sealed class AzuriteRestartTests(ITestOutputHelper output) : IAsyncLifeti
         var source = new Source("s", SourceShape.SqliteAppend, n => n, Path.Combine(_dir.FullName, "src"));
         // Small blocks, one at a time, so the data files stream to Azurite in many requests while the run goes on.
         string[] storage = ["--storage-option", "block_size=65536", "--storage-option", "single_put_threshold=0", "--storage-option", "max_concurrency=1"];
+        // The job reads a view of the source table, and the table rolls data files at 256 KiB: the first files are
+        // uploaded while the source is still being read.
+        string database = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(source.Job("unused").Connection!).DataSource;
         source.AddRound(0, 1_000, expected);
-        CliRunner.Run([.. source.IngestArguments(target.Location, []), .. storage], target.Environment, _dir.FullName).Ok();
+        SqliteView(database, stallAt: null);
+        CliRunner.Run([.. ViewArguments(source.IngestArguments(target.Location, ["delta.targetFileSize=262144"])), .. storage], target.Environment, _dir.FullName).Ok();
 
         source.AddRound(1, 120_000, expected);
+        // The read stalls for a few seconds on one row half way (SQLite counting to 20 million, the first time the row
+        // is reached), after the first files went up and before the rest do: Azurite is stopped during that stall, so
+        // the run meets a stopped service however fast the source reads (it used to race a 2-second read, and lose).
+        SqliteView(database, stallAt: 1_000_000L + 60_000);
         long before = _azurite.ExtentBytes();
-        var run = Task.Run(() => CliRunner.Run([.. source.IngestArguments(target.Location, []), .. storage], target.Environment, _dir.FullName));
+        var run = Task.Run(() => CliRunner.Run([.. ViewArguments(source.IngestArguments(target.Location, [])), .. storage], target.Environment, _dir.FullName));
         // Stop Azurite as soon as the run's first blocks arrive.
         var clock = Stopwatch.StartNew();
         while (!run.IsCompleted && _azurite.ExtentBytes() == before)
@@ -60,7 +90,8 @@ public sealed class AzuriteRestartTests(ITestOutputHelper output) : IAsyncLifeti
         var latest = await TableContent.ReadAsync(target);
         Assert.Equal(1_000, latest.Count);
 
-        var next = CliRunner.Run([.. source.IngestArguments(target.Location, []), .. storage], target.Environment, _dir.FullName).Ok();
+        SqliteView(database, stallAt: null);
+        var next = CliRunner.Run([.. ViewArguments(source.IngestArguments(target.Location, [])), .. storage], target.Environment, _dir.FullName).Ok();
         Assert.Equal("Committed", next.Json().GetProperty("outcome").GetString());
         Assert.Equal(1, next.Json().GetProperty("version").GetInt64());
         TableContent.AssertEqual(expected, await TableContent.ReadAsync(target), target.Location);
