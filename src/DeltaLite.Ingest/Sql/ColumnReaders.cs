@@ -228,8 +228,20 @@ internal static class ColumnReaders
     /// <summary>"yyyy-MM-dd" (a longer text is cut to its date part).</summary>
     internal static DateOnly ParseDate(string s, string column)
     {
-        if (s.Length >= 10 && TryFastDate(s.AsSpan(0, 10), out var date)) return date;
+        if (TryDatePrefix(s, out var date)) return date;
         throw new IngestException($"Column '{column}': '{s}' is not a date (yyyy-MM-dd).");
+    }
+
+    /// <summary>Text that starts with "yyyy-MM-dd" (what <see cref="ParseDate"/> reads): its date.</summary>
+    internal static bool TryDatePrefix(ReadOnlySpan<char> s, out DateOnly value) => TryDatePrefix<char>(s, out value);
+
+    /// <summary>As <see cref="TryDatePrefix(ReadOnlySpan{char}, out DateOnly)"/>, on UTF-8 bytes.</summary>
+    internal static bool TryDatePrefix(ReadOnlySpan<byte> s, out DateOnly value) => TryDatePrefix<byte>(s, out value);
+
+    private static bool TryDatePrefix<T>(ReadOnlySpan<T> s, out DateOnly value) where T : unmanaged, IBinaryInteger<T>
+    {
+        value = default;
+        return s.Length >= 10 && TryFastDate(s[..10], out value);
     }
 
     /// <summary>Exactly "yyyy-MM-dd" as UTF-8 (or ASCII) bytes.</summary>

@@ -339,16 +339,8 @@ internal sealed class SqliteStatementReader : DbDataReader
             },
             TypeKind.Date => (r, i, k, b) =>
             {
-                if (k == Text)
-                {
-                    var text = r.Bytes(i);
-                    if (text.Length >= 10 && ColumnReaders.TryFastDate(text[..10], out var d))
-                    {
-                        ((FixedColumn<int>)b).Append(ValueConverters.ToDays(d));
-                        return;
-                    }
-                }
-                general(r, i, b);
+                if (k == Text && ColumnReaders.TryDatePrefix(r.Bytes(i), out var d)) ((FixedColumn<int>)b).Append(ValueConverters.ToDays(d));
+                else general(r, i, b);
             },
             TypeKind.Int64 => (r, i, k, b) =>
             {

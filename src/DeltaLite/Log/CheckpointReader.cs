@@ -21,7 +21,7 @@ internal static class CheckpointReader
             if (path.EndsWith(".json", StringComparison.Ordinal))
                 actions.AddRange(ActionSerializer.ParseCommit(await store.ReadAllAsync(path, ct).ConfigureAwait(false), $"{store.DisplayRoot}/{path}"));
             else
-                await ReadParquetAsync(store, path, s.SizeInBytes, actions, ct).ConfigureAwait(false);
+                await ReadParquetAsync(store, path, s.SizeInBytes, sidecar: true, actions, ct).ConfigureAwait(false);
         }
         return actions;
     }
@@ -44,19 +44,19 @@ internal static class CheckpointReader
             }
             else
             {
-                await ReadParquetAsync(store, file.Path, file.Info.Size, actions, ct).ConfigureAwait(false);
+                await ReadParquetAsync(store, file.Path, file.Info.Size, sidecar: false, actions, ct).ConfigureAwait(false);
             }
         }
         return actions;
     }
 
-    private static async Task ReadParquetAsync(IObjectStore store, string path, long size, List<DeltaAction> actions, CancellationToken ct)
+    private static async Task ReadParquetAsync(IObjectStore store, string path, long size, bool sidecar, List<DeltaAction> actions, CancellationToken ct)
     {
         string name = $"{store.DisplayRoot}/{path}";
         try
         {
             await using var reader = await StoreParquet.OpenAsync(store, path, size, ct).ConfigureAwait(false);
-            CheckShape(reader.Schema, name);
+            CheckShape(reader.Schema, name, sidecar);
             var columns = ActionColumns.Where(c => reader.Schema.IndexOf(c) >= 0).ToList();
             await foreach (var batch in reader.ReadAsync(columns, null, ct).ConfigureAwait(false))
                 Extract(batch, actions, name);
@@ -118,9 +118,10 @@ internal static class CheckpointReader
     /// A checkpoint file must hold its actions in the columns and types the protocol gives them: a column of another
     /// type (a damaged footer can turn a map into a plain group) would otherwise read as absent, and every file as one
     /// without partition values, silently. A classic checkpoint (and a sidecar) holds the add column, and a classic
-    /// one the remove column too, even when no row uses them; only a v2 checkpoint whose files are in sidecars may lack them.
+    /// one the remove column too, even when no row uses them; only a v2 checkpoint whose files are in sidecars may lack
+    /// them. An add column holds at least path, partitionValues and size.
     /// </summary>
-    private static void CheckShape(Parquet.Schema schema, string name)
+    private static void CheckShape(Parquet.Schema schema, string name, bool sidecar)
     {
         DeltaLogException Damaged(string what) => new($"Checkpoint {name}: {what}; the checkpoint is damaged or not a Delta checkpoint.");
         foreach (var (column, fields) in Shapes)
@@ -135,9 +136,14 @@ internal static class CheckpointReader
             }
         }
         bool v2 = schema.IndexOf("sidecar") >= 0 || schema.IndexOf("checkpointMetadata") >= 0;
-        bool sidecarFile = name.Contains("/_sidecars/", StringComparison.Ordinal);
         if (!v2 && schema.IndexOf("add") < 0) throw Damaged("it has no add column");
-        if (!v2 && !sidecarFile && schema.IndexOf("remove") < 0) throw Damaged("it has no remove column");
+        if (!v2 && !sidecar && schema.IndexOf("remove") < 0) throw Damaged("it has no remove column");
+        // An add column without these fields would read every file with no partition values or size, silently.
+        if (schema.IndexOf("add") is int add and >= 0)
+        {
+            foreach (var field in new[] { "path", "partitionValues", "size" })
+                if (((StructType)schema[add].Type).IndexOf(field) < 0) throw Damaged($"its add column has no '{field}' field");
+        }
     }
 
     private static void Extract(RecordBatch batch, List<DeltaAction> actions, string name)
@@ -145,13 +151,6 @@ internal static class CheckpointReader
         var cols = new Dictionary<string, StructVector>();
         for (int c = 0; c < batch.Columns.Count; c++)
             if (batch.Columns[c] is StructVector s) cols[batch.Schema[c].Name] = s;
-        // An add column without these fields would read every file with no partition values or size, silently.
-        if (cols.TryGetValue("add", out var adds))
-        {
-            foreach (var field in new[] { "path", "partitionValues", "size" })
-                if (((StructType)adds.Type).IndexOf(field) < 0)
-                    throw new DeltaLogException($"Checkpoint {name}: its add column has no '{field}' field; the checkpoint is damaged or not a Delta checkpoint.");
-        }
         for (int row = 0; row < batch.RowCount; row++)
         {
             try

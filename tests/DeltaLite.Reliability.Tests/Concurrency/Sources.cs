@@ -47,7 +47,8 @@ internal sealed class Source
 
     public string SourceId => "src-" + Name;
 
-    private string Database => Path.Combine(_folder, Name + ".db");
+    /// <summary>The SQLite database file of a SQLite source.</summary>
+    public string Database => Path.Combine(_folder, Name + ".db");
 
     private string Connection => new SqliteConnectionStringBuilder { DataSource = Database, Pooling = false }.ToString();
 

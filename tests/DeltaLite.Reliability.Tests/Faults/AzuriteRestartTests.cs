@@ -55,16 +55,15 @@ public sealed class AzuriteRestartTests(ITestOutputHelper output) : IAsyncLifeti
         string[] storage = ["--storage-option", "block_size=65536", "--storage-option", "single_put_threshold=0", "--storage-option", "max_concurrency=1"];
         // The job reads a view of the source table, and the table rolls data files at 256 KiB: the first files are
         // uploaded while the source is still being read.
-        string database = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(source.Job("unused").Connection!).DataSource;
         source.AddRound(0, 1_000, expected);
-        SqliteView(database, stallAt: null);
+        SqliteView(source.Database, stallAt: null);
         CliRunner.Run([.. ViewArguments(source.IngestArguments(target.Location, ["delta.targetFileSize=262144"])), .. storage], target.Environment, _dir.FullName).Ok();
 
         source.AddRound(1, 120_000, expected);
         // The read stalls for a few seconds on one row half way (SQLite counting to 20 million, the first time the row
         // is reached), after the first files went up and before the rest do: Azurite is stopped during that stall, so
         // the run meets a stopped service however fast the source reads (it used to race a 2-second read, and lose).
-        SqliteView(database, stallAt: 1_000_000L + 60_000);
+        SqliteView(source.Database, stallAt: 1_000_000L + 60_000);
         long before = _azurite.ExtentBytes();
         var run = Task.Run(() => CliRunner.Run([.. ViewArguments(source.IngestArguments(target.Location, [])), .. storage], target.Environment, _dir.FullName));
         // Stop Azurite as soon as the run's first blocks arrive.
@@ -90,7 +89,7 @@ public sealed class AzuriteRestartTests(ITestOutputHelper output) : IAsyncLifeti
         var latest = await TableContent.ReadAsync(target);
         Assert.Equal(1_000, latest.Count);
 
-        SqliteView(database, stallAt: null);
+        SqliteView(source.Database, stallAt: null);
         var next = CliRunner.Run([.. ViewArguments(source.IngestArguments(target.Location, [])), .. storage], target.Environment, _dir.FullName).Ok();
         Assert.Equal("Committed", next.Json().GetProperty("outcome").GetString());
         Assert.Equal(1, next.Json().GetProperty("version").GetInt64());
